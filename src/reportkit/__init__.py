@@ -1,0 +1,55 @@
+"""reportkit: official Word reports from a TOML file of figures and narrative.
+
+A script renders a report in one line::
+
+    import reportkit
+    reportkit.render("jiangpo-2022.toml", "jiangpo-2022.docx")
+
+or goes stage by stage::
+
+    report = reportkit.load("jiangpo-2022.toml")
+    problems = reportkit.check(report)          # every problem at once, as data
+    narrative = reportkit.narrate(report)       # the sentences written from the figures
+    reportkit.write(reportkit.document(report, narrative), "jiangpo-2022.docx")
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from reportkit.api import Result, render
+from reportkit.check import check
+from reportkit.errors import (
+    DataError,
+    OutputError,
+    Problem,
+    ReportkitError,
+    TemplateError,
+)
+from reportkit.load import load, parse
+from reportkit.model import Report
+from reportkit.narrate import Narrative, narrate
+from reportkit.output import write
+from reportkit.renderer import document
+
+try:
+    __version__ = version("reportkit")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"
+
+__all__ = [
+    "DataError",
+    "Narrative",
+    "OutputError",
+    "Problem",
+    "Report",
+    "ReportkitError",
+    "Result",
+    "TemplateError",
+    "__version__",
+    "check",
+    "document",
+    "load",
+    "narrate",
+    "parse",
+    "render",
+    "write",
+]

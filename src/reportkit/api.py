@@ -1,0 +1,74 @@
+"""The whole pipeline in one call: load → check → narrate → render → write.
+
+`render` is what the CLI's `reportkit render` does, for scripts; each stage is also public
+(`load`, `check`, `narrate`, `document`, `write`) for scripts that want to go step by step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportkit.check import check
+from reportkit.errors import DataError, Problem
+from reportkit.load import load
+from reportkit.model import Report
+from reportkit.narrate import narrate
+from reportkit.output import write
+from reportkit.renderer import document
+
+FAILED_MARK = "未通过校验"
+SAMPLE_MARK = "示例数据"
+
+
+@dataclass
+class Result:
+    """What a render produced: the file written and the problems found on the way."""
+
+    output: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def default_output(data: Path | str) -> Path:
+    """Return where a report goes by default: beside its data file, with `.docx`."""
+    return Path(data).with_suffix(".docx")
+
+
+def render(
+    data: Report | Path | str,
+    output: Path | str | None = None,
+    *,
+    template: Path | str | None = None,
+    force: bool = False,
+    extra_marks: Sequence[str] = (),
+) -> Result:
+    """Return the result of rendering `data` (a report or a data file) into a .docx file.
+
+    The report is checked first; if any check fails, `DataError` is raised and nothing is
+    written, unless `force` is set: then the document is written and marked 「未通过校验」.
+    """
+    report = data if isinstance(data, Report) else load(data)
+    if output is None:
+        if not report.source:
+            raise ValueError("output is required when rendering a Report not loaded from a file")
+        output = default_output(report.source)
+    problems = check(report)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors and not force:
+        raise DataError(problems)
+    marks = list(extra_marks)
+    if report.sample:
+        marks.append(SAMPLE_MARK)
+    if errors:
+        marks.insert(0, FAILED_MARK)
+    data_bytes = document(report, narrate(report), template, marks)
+    return Result(write(data_bytes, output), problems)

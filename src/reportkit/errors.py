@@ -1,0 +1,94 @@
+"""Errors and problems: what went wrong, as data, located in the user's files.
+
+A `Problem` is one thing wrong with the user's input (a data file cell, a sentence id, a
+template tag), with where it is and what was expected. Problems are collected, never raised one
+by one; an exception carries all of them at once.
+
+Exception tree (the CLI catches only the base class)::
+
+    ReportkitError
+     ├── DataError        the data file cannot be read or does not fit the format (.problems)
+     ├── TemplateError    the .docx template is unreadable or its tags are wrong
+     └── OutputError      the output file cannot be written
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from reportkit.messages import translate
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem; `code` names a message in the catalogue, `params` fill it in."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+    file: str = ""
+    path: str = ""  # key path in the data file, e.g. applications.withheld.state_secret
+    line: int | None = None
+    label: str = ""  # the table's own row × column label, e.g. 三（七）总计 × 自然人
+    rule: str = ""  # A, B, C, T4, … for consistency rules
+    severity: Severity = "error"
+
+    def message(self, lang: str = "zh") -> str:
+        """Return the problem's explanation, without its location."""
+        return translate(self.code, lang, **self.params)
+
+    def format(self, lang: str = "zh") -> str:
+        """Return one line: ``file:line path label: message [rule]``."""
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        place = " ".join(p for p in (self.path, self.label) if p)
+        head = ": ".join(p for p in (where, place) if p)
+        text = f"{head}: {self.message(lang)}" if head else self.message(lang)
+        if self.severity == "warning":
+            text = f"{translate('warning_prefix', lang)}{text}"
+        return f"{text} [{self.rule}]" if self.rule else text
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        """Return the problem as JSON-ready data."""
+        return {
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "path": self.path,
+            "label": self.label,
+            "rule": self.rule,
+            "code": self.code,
+            "message": self.message(lang),
+        }
+
+
+class ReportkitError(Exception):
+    """Base of every error reportkit raises on purpose; carries its problems."""
+
+    def __init__(self, problems: list[Problem] | Problem) -> None:
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("\n".join(p.format("en") for p in self.problems))
+
+    def format(self, lang: str = "zh") -> str:
+        return "\n".join(p.format(lang) for p in self.problems)
+
+
+class DataError(ReportkitError):
+    """The data file cannot be read, or does not fit the report format."""
+
+
+class TemplateError(ReportkitError):
+    """The template cannot be used."""
+
+
+class OutputError(ReportkitError):
+    """The output cannot be written."""
+
+
+def display_path(path: Path | str) -> str:
+    """Return the path as the user typed it (never resolved: messages quote what they know)."""
+    return str(path)

@@ -1,0 +1,225 @@
+"""Stage 1 (load): read a TOML data file into a `Report`, or say everything wrong with it.
+
+The file is decoded as UTF-8 (a BOM is accepted), parsed with the standard library's `tomllib`
+(floats read as `Decimal`, so amounts keep the digits the clerk typed), and validated by the
+pydantic model. Every validation error becomes a located `Problem`: the key path, the line it is
+on, the table's own label, and a message a clerk understands.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pydantic
+from pydantic import BaseModel
+
+from reportkit.errors import DataError, Problem
+from reportkit.locate import KeyLines
+from reportkit.model import Report, label_of
+
+Loc = tuple[str | int, ...]
+
+
+def load(path: str | Path) -> Report:
+    """Return the report in the TOML file at `path`; raise `DataError` listing every problem."""
+    source = str(path)
+    text = read_text(path)
+    return parse(text, source)
+
+
+def read_text(path: str | Path) -> str:
+    """Return the file's text, decoded as UTF-8 (BOM allowed); raise `DataError` otherwise."""
+    source = str(path)
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError as exc:
+        raise DataError(Problem("file_not_found", file=source)) from exc
+    except IsADirectoryError as exc:
+        raise DataError(Problem("is_directory", file=source)) from exc
+    except OSError as exc:
+        if file.is_dir():
+            raise DataError(Problem("is_directory", file=source)) from exc
+        raise DataError(Problem("read_failed", {"reason": exc.strerror}, file=source)) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(Problem("not_utf8", {"line": line}, file=source, line=line)) from exc
+    return text.replace("\r\n", "\n")
+
+
+def parse(text: str, source: str = "<data>") -> Report:
+    """Return the report written in the TOML `text`; `source` names it in messages."""
+    if not text.strip():
+        raise DataError(Problem("empty_file", file=source))
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line = int(match.group(1)) if match else None
+        raise DataError(
+            Problem("toml_syntax", {"detail": str(exc)}, file=source, line=line)
+        ) from exc
+    return validate(data, text, source)
+
+
+def validate(data: Mapping[str, Any], text: str = "", source: str = "<data>") -> Report:
+    """Return the report for already-parsed TOML `data`; `text` is used to find line numbers."""
+    try:
+        report = Report.model_validate(dict(data))
+    except pydantic.ValidationError as exc:
+        problems = _problems(exc.errors(), data, text, source)
+        raise DataError(problems) from exc
+    return report.located(source, KeyLines(text))
+
+
+# ----------------------------------------------------------------------------------------------
+# From pydantic's errors to a clerk's problems.
+
+
+def _problems(
+    errors: Iterable[Any], data: Mapping[str, Any], text: str, source: str
+) -> list[Problem]:
+    lines = KeyLines(text)
+    seen: set[Loc] = set()
+    problems = []
+    for error in errors:
+        full: Loc = tuple(error["loc"])
+        loc = _in_data(full, data, missing=error["type"] == "missing")
+        if loc in seen:  # one problem per place (a union reports once per member)
+            continue
+        seen.add(loc)
+        code, params = _explain(error, loc)
+        problems.append(
+            Problem(
+                code,
+                params,
+                file=source,
+                path=_dotted(loc),
+                line=lines.find(loc),
+                label=label_of(full),
+            )
+        )
+    return problems
+
+
+def _in_data(loc: Loc, data: Mapping[str, Any], missing: bool) -> Loc:
+    """Return the longest prefix of `loc` that names a place in the user's file."""
+    node: Any = data
+    for i, key in enumerate(loc):
+        if isinstance(node, Mapping) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+        elif missing and i == len(loc) - 1 and isinstance(node, Mapping):
+            return loc
+        else:
+            return loc[:i]
+    return loc
+
+
+def _explain(error: Any, loc: Loc) -> tuple[str, dict[str, Any]]:
+    kind = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    found = _show(value)
+    if kind == "missing":
+        return "missing", {}
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        options = _fields_at(loc[:-1])
+        close = difflib.get_close_matches(key, options, n=1, cutoff=0.5)
+        if close:
+            return "unknown_key", {"key": key, "suggestion": close[0]}
+        return "unknown_key_plain", {"key": key}
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        if isinstance(value, Decimal) and value.is_finite() and value != value.to_integral():
+            return "fraction_count", {"found": found}
+        if isinstance(value, Decimal) and not value.is_finite():
+            return "not_finite", {"found": found}
+        return "not_integer", {"found": found}
+    if kind == "greater_than_equal":
+        return "negative", {"found": found}
+    if kind == "less_than_equal":
+        return "too_large", {"found": found}
+    if kind == "finite_number":
+        return "not_finite", {"found": found}
+    if kind.startswith("decimal"):
+        return "not_number", {"found": found}
+    if kind == "string_type":
+        return "not_string", {"found": found}
+    if kind == "string_too_short":
+        return "empty_string", {}
+    if kind == "bool_type":
+        return "not_bool", {"found": found}
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return "not_date", {"found": found}
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return "not_table", {"found": found}
+    if kind == "list_type":
+        return "not_list", {"found": found}
+    if kind == "literal_error":
+        return "bad_choice", {"allowed": ctx.get("expected", ""), "found": found}
+    if kind in ("row_length", "row_length_exact"):
+        return kind, dict(ctx)
+    if kind in ("year_before_2021", "year_too_late"):
+        return kind, {"found": found}
+    if kind in ("heading_with_text", "empty_block"):
+        return kind, {}
+    return "invalid", {"detail": error.get("msg", kind)}
+
+
+def _show(value: Any) -> str:
+    """Return a value as the clerk would have typed it in TOML."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"' if len(value) <= 40 else f'"{value[:37]}…"'
+    if isinstance(value, Mapping):
+        return "{ … }"
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value[:8]) + (", …]" if len(value) > 8 else "]")
+    return str(value)
+
+
+def _dotted(loc: Loc) -> str:
+    out = ""
+    for key in loc:
+        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
+    return out
+
+
+def _fields_at(loc: Loc) -> list[str]:
+    """Return the valid keys of the table at `loc`, for suggesting the nearest one."""
+    model: Any = Report
+    for key in loc:
+        if isinstance(key, int):
+            continue
+        fields = getattr(model, "model_fields", {})
+        if key not in fields:
+            return []
+        model = _model_in(fields[key].annotation)
+        if model is None:
+            return []
+    return list(getattr(model, "model_fields", {}))
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated or origin in (typing.Union, types.UnionType, list):
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None

@@ -1,0 +1,142 @@
+"""The message catalogue: every sentence a clerk reads from reportkit, in Chinese and English.
+
+Messages are looked up by code and filled in with `str.format`; Chinese (`zh`) is the default,
+English (`en`) is available everywhere. Messages quote the table's own row and column labels,
+which come from `reportkit.model` and are passed in as parameters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGS = ("zh", "en")
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # Reading the data file
+    "file_not_found": ("找不到文件", "file not found"),
+    "is_directory": ("这是一个文件夹，不是数据文件", "this is a folder, not a data file"),
+    "read_failed": ("无法读取文件：{reason}", "cannot read the file: {reason}"),
+    "empty_file": ("文件是空的", "the file is empty"),
+    "not_utf8": (
+        "文件不是 UTF-8 编码（第 {line} 行附近）；请在编辑器中另存为 UTF-8 编码后重试",
+        "the file is not UTF-8 encoded (near line {line}); save it as UTF-8 and try again",
+    ),
+    "toml_syntax": ("TOML 格式错误：{detail}", "TOML syntax error: {detail}"),
+    # Fitting the format
+    "missing": ("缺少必填项", "required key is missing"),
+    "unknown_key": (
+        "未知的键「{key}」，是否应为「{suggestion}」？",
+        "unknown key '{key}'; did you mean '{suggestion}'?",
+    ),
+    "unknown_key_plain": ("未知的键「{key}」", "unknown key '{key}'"),
+    "not_integer": ("应为整数，实为 {found}", "expected a whole number, found {found}"),
+    "fraction_count": (
+        "件数应为整数，实为小数 {found}",
+        "a count must be a whole number, found the fraction {found}",
+    ),
+    "negative": ("不能为负数，实为 {found}", "must not be negative, found {found}"),
+    "too_large": ("数值过大：{found}", "number too large: {found}"),
+    "not_finite": ("应为数字，实为 {found}", "expected a number, found {found}"),
+    "not_number": ("应为数字，实为 {found}", "expected a number, found {found}"),
+    "not_string": ("应为文字（用引号括起），实为 {found}", "expected text in quotes, found {found}"),
+    "empty_string": ("不能为空", "must not be empty"),
+    "not_bool": ("应为 true 或 false，实为 {found}", "expected true or false, found {found}"),
+    "not_date": (
+        "应为日期（如 2023-01-10），实为 {found}",
+        "expected a date such as 2023-01-10, found {found}",
+    ),
+    "not_table": ("应为一组键值（表），实为 {found}", "expected a table of keys, found {found}"),
+    "not_list": ("应为列表 [ … ]，实为 {found}", "expected a list [ … ], found {found}"),
+    "row_length": (
+        "应有 {expected} 个数（不含总计）或 {expected_total} 个数（含总计），实有 {found} 个",
+        "expected {expected} numbers (without the total) or {expected_total} (with it), found {found}",
+    ),
+    "row_length_exact": (
+        "应有 {expected} 个数，实有 {found} 个",
+        "expected {expected} numbers, found {found}",
+    ),
+    "year_before_2021": (
+        "报告年度 {found} 早于 2021 年：本工具按 2021 年版格式（国办公开办函〔2021〕30号）编制，不支持 2019 年版格式",
+        "report year {found} is before 2021: reportkit writes the 2021 national format; "
+        "the 2019 format is not supported",
+    ),
+    "year_too_late": ("报告年度 {found} 不合理", "report year {found} is not plausible"),
+    "bad_choice": ("应为以下之一：{allowed}，实为 {found}", "expected one of {allowed}, found {found}"),
+    "heading_with_text": (
+        "独立小标题（heading）不能同时带有正文（text/lead）",
+        "a standing sub-head (heading) cannot also have text or lead",
+    ),
+    "empty_block": ("段落为空", "empty paragraph"),
+    "invalid": ("数据不合格式：{detail}", "invalid value: {detail}"),
+    # Consistency rules
+    "rule_mismatch": (
+        "应为 {expected}（= {arithmetic}），实为 {found}",
+        "should be {expected} (= {arithmetic}), found {found}",
+    ),
+    "rule_a": (
+        "一 + 二 = {left}（= {received} + {carried}），而 三（七）总计 + 四 = {right}（= {handled} + {forward}），两者应相等",
+        "一 + 二 = {left} ({received} + {carried}) but 三（七）总计 + 四 = {right} "
+        "({handled} + {forward}); they must be equal",
+    ),
+    # Sentences
+    "unknown_sentence": (
+        "没有编号为「{id}」的句子，是否应为「{suggestion}」？",
+        "there is no sentence '{id}'; did you mean '{suggestion}'?",
+    ),
+    "unknown_sentence_plain": ("没有编号为「{id}」的句子", "there is no sentence '{id}'"),
+    "sentence_failed": (
+        "句子「{id}」无法生成：{detail}",
+        "sentence '{id}' could not be written: {detail}",
+    ),
+    "bad_rulebook": ("句子规则文件有误：{detail}", "the sentence rulebook is invalid: {detail}"),
+    # Templates
+    "template_not_found": ("找不到模板文件", "template file not found"),
+    "template_not_docx": (
+        "模板不是有效的 .docx 文件（{detail}）",
+        "the template is not a valid .docx file ({detail})",
+    ),
+    "template_syntax": (
+        "模板标签有误：{detail}（位于「{near}」附近）",
+        "template tag error: {detail} (near '{near}')",
+    ),
+    "template_undefined": (
+        "模板使用了数据中没有的变量：{detail}",
+        "the template uses a variable the data does not provide: {detail}",
+    ),
+    "template_failed": ("模板无法渲染：{detail}", "the template could not be rendered: {detail}"),
+    # Output
+    "output_dir_missing": ("输出文件夹不存在", "the output folder does not exist"),
+    "output_is_dir": ("输出路径是一个文件夹", "the output path is a folder"),
+    "output_failed": (
+        "无法写入输出文件：{reason}（如文件正被 Word/WPS 打开，请先关闭）",
+        "cannot write the output file: {reason} (if it is open in Word or WPS, close it first)",
+    ),
+    # PDF conversion
+    "soffice_missing": (
+        "未找到 LibreOffice（soffice），无法转换为 PDF；请安装 LibreOffice",
+        "LibreOffice (soffice) was not found, so no PDF can be made; install LibreOffice",
+    ),
+    "pdf_failed": ("PDF 转换失败：{detail}", "PDF conversion failed: {detail}"),
+    # CLI
+    "warning_prefix": ("警告：", "warning: "),
+    "rendered": ("已生成 {path}", "wrote {path}"),
+    "pdf_written": ("已生成 {path}", "wrote {path}"),
+    "problems_found": ("共发现 {errors} 个错误、{warnings} 个警告", "{errors} errors, {warnings} warnings"),
+    "check_ok": ("{file}：校验通过", "{file}: all checks passed"),
+    "not_written": ("有错误，未生成文件", "errors found, nothing was written"),
+    "forced": (
+        "数据未通过校验，已按 --force 生成，文档页眉标注「未通过校验」",
+        "the data failed its checks; rendered anyway (--force), marked 未通过校验 in the header",
+    ),
+    "internal_error": (
+        "内部错误（请附 --debug 输出报告此问题）：{detail}",
+        "internal error (please report it with the --debug output): {detail}",
+    ),
+}
+
+
+def translate(code: str, lang: str = "zh", **params: Any) -> str:
+    """Return the message `code` in `lang`, filled in with `params`."""
+    zh, en = CATALOGUE[code]
+    text = en if lang == "en" else zh
+    return text.format(**params) if params else text

@@ -1,0 +1,554 @@
+"""Stage 1 (model): the data of one 政府信息公开工作年度报告, 2021 national format.
+
+The model is what a data file means once it has been read: the agency, the narrative of the six
+parts, and the figures of the three tables. It knows the official row and column labels (the one
+place in the code that spells them), so that every later stage can name a cell the way the paper
+form does. It does no I/O: `reportkit.load` builds it from a file.
+
+Totals (the 总计 column and the （七）总计 row) may be absent in the data; `None` then means
+"compute it", and `Report.complete()` returns a copy with every total filled in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from reportkit.locate import KeyLines
+
+FORMAT_2021 = "gov-info-disclosure-2021"
+FIRST_YEAR = 2021
+
+Count = Annotated[StrictInt, Field(ge=0, le=10**9)]
+"""A whole number of items (applications, documents, decisions)."""
+
+Amount = Annotated[Decimal, Field(ge=0, le=Decimal(10) ** 12, allow_inf_nan=False)]
+"""A sum of money, printed exactly as typed (TOML floats are read as Decimal)."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Table rows given either as a list mirroring the paper form or as a table keyed by column.
+
+
+def _row_from_list(columns: tuple[str, ...]) -> Any:
+    """Return a validator turning `[a, b, …]` into `{col: a, …}`; the total may be left off."""
+
+    def convert(value: Any) -> Any:
+        if not isinstance(value, list):
+            return value
+        if len(value) not in (len(columns) - 1, len(columns)):
+            raise PydanticCustomError(
+                "row_length",
+                "expected {expected} or {expected_total} values, found {found}",
+                {
+                    "expected": len(columns) - 1,
+                    "expected_total": len(columns),
+                    "found": len(value),
+                },
+            )
+        return dict(zip(columns, value, strict=False))
+
+    return BeforeValidator(convert)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a table: its key path in the data file and its labels on the paper form."""
+
+    key: str
+    label: str
+    group: str = ""  # the merged label to its left, e.g. （三）不予公开
+
+    @property
+    def full_label(self) -> str:
+        return f"{self.group}{self.label}"
+
+
+APPLICANT_COLUMNS = (
+    Column("natural", "自然人"),
+    Column("business", "商业企业"),
+    Column("research", "科研机构"),
+    Column("public_interest", "社会公益组织"),
+    Column("legal_services", "法律服务机构"),
+    Column("other", "其他"),
+    Column("total", "总计"),
+)
+_APPLICANT_KEYS = tuple(c.key for c in APPLICANT_COLUMNS)
+
+OUTCOME_COLUMNS = (
+    Column("upheld", "结果维持"),
+    Column("corrected", "结果纠正"),
+    Column("other", "其他结果"),
+    Column("pending", "尚未审结"),
+    Column("total", "总计"),
+)
+_OUTCOME_KEYS = tuple(c.key for c in OUTCOME_COLUMNS)
+
+DOCUMENT_COLUMNS = (
+    Column("issued", "本年制发件数"),
+    Column("repealed", "本年废止件数"),
+    Column("in_force", "现行有效件数"),
+)
+_DOCUMENT_KEYS = tuple(c.key for c in DOCUMENT_COLUMNS)
+
+
+class ApplicantRow(_Strict):
+    """A row of table 三: applications by type of applicant."""
+
+    natural: Count
+    business: Count
+    research: Count
+    public_interest: Count
+    legal_services: Count
+    other: Count
+    total: Count | None = None
+
+    def parts(self) -> tuple[int, ...]:
+        return (
+            self.natural,
+            self.business,
+            self.research,
+            self.public_interest,
+            self.legal_services,
+            self.other,
+        )
+
+    def computed_total(self) -> int:
+        return sum(self.parts())
+
+    def filled(self) -> ApplicantRow:
+        return self.model_copy(update={"total": self.computed_total()}) if self.total is None else self
+
+    def value(self, column: str) -> int | None:
+        return getattr(self, column)
+
+
+ApplicantRowIn = Annotated[ApplicantRow, _row_from_list(_APPLICANT_KEYS)]
+
+
+class OutcomeRow(_Strict):
+    """A group of table 四: outcomes of reviews or lawsuits."""
+
+    upheld: Count
+    corrected: Count
+    other: Count
+    pending: Count
+    total: Count | None = None
+
+    def parts(self) -> tuple[int, ...]:
+        return (self.upheld, self.corrected, self.other, self.pending)
+
+    def computed_total(self) -> int:
+        return sum(self.parts())
+
+    def filled(self) -> OutcomeRow:
+        return self.model_copy(update={"total": self.computed_total()}) if self.total is None else self
+
+    def value(self, column: str) -> int | None:
+        return getattr(self, column)
+
+
+OutcomeRowIn = Annotated[OutcomeRow, _row_from_list(_OUTCOME_KEYS)]
+
+
+def _exact_row(columns: tuple[str, ...]) -> Any:
+    def convert(value: Any) -> Any:
+        if not isinstance(value, list):
+            return value
+        if len(value) != len(columns):
+            raise PydanticCustomError(
+                "row_length_exact",
+                "expected {expected} values, found {found}",
+                {"expected": len(columns), "found": len(value)},
+            )
+        return dict(zip(columns, value, strict=True))
+
+    return BeforeValidator(convert)
+
+
+class DocumentRow(_Strict):
+    """规章 or 行政规范性文件 in table 二."""
+
+    issued: Count
+    repealed: Count
+    in_force: Count
+
+
+DocumentRowIn = Annotated[DocumentRow, _exact_row(_DOCUMENT_KEYS)]
+
+
+# --------------------------------------------------------------------------------------------
+# The three tables.
+
+
+class Proactive(_Strict):
+    """Table of part 二 (主动公开政府信息情况)."""
+
+    rules: DocumentRowIn
+    normative_documents: DocumentRowIn
+    licensing: Count
+    penalties: Count
+    coercion: Count
+    fees: Amount  # 万元
+
+
+class Withheld(_Strict):
+    state_secret: ApplicantRowIn
+    prohibited_by_law: ApplicantRowIn
+    security_stability: ApplicantRowIn
+    third_party_rights: ApplicantRowIn
+    internal_affairs: ApplicantRowIn
+    process_information: ApplicantRowIn
+    enforcement_files: ApplicantRowIn
+    inquiry_matters: ApplicantRowIn
+
+
+class Unavailable(_Strict):
+    not_held: ApplicantRowIn
+    needs_creation: ApplicantRowIn
+    still_unclear: ApplicantRowIn
+
+
+class NotProcessed(_Strict):
+    complaint: ApplicantRowIn
+    repeated: ApplicantRowIn
+    publication: ApplicantRowIn
+    excessive: ApplicantRowIn
+    confirmation: ApplicantRowIn
+
+
+class OtherHandling(_Strict):
+    no_correction: ApplicantRowIn
+    unpaid_fee: ApplicantRowIn
+    other: ApplicantRowIn
+
+
+class Applications(_Strict):
+    """Table of part 三 (收到和处理政府信息公开申请情况)."""
+
+    received: ApplicantRowIn
+    carried_over: ApplicantRowIn
+    disclosed: ApplicantRowIn
+    partly_disclosed: ApplicantRowIn
+    withheld: Withheld
+    unavailable: Unavailable
+    not_processed: NotProcessed
+    other_handling: OtherHandling
+    total: ApplicantRowIn | None = None
+    carried_forward: ApplicantRowIn
+
+    def row(self, key: str) -> ApplicantRow | None:
+        """Return the row at a dotted key such as ``withheld.state_secret``."""
+        node: Any = self
+        for part in key.split("."):
+            node = getattr(node, part)
+        return node  # type: ignore[no-any-return]
+
+    def outcome_rows(self) -> Iterator[tuple[Row, ApplicantRow]]:
+        """Yield the 21 numbered rows of 三、本年度办理结果, without （七）总计."""
+        for row in APPLICATION_ROWS:
+            if row.key in _OUTCOME_ROW_KEYS:
+                value = self.row(row.key)
+                assert value is not None
+                yield row, value
+
+    def computed_total(self) -> ApplicantRow:
+        rows = [r for _, r in self.outcome_rows()]
+        sums = {
+            c.key: sum(getattr(r, c.key) for r in rows) for c in APPLICANT_COLUMNS[:-1]
+        }
+        return ApplicantRow(**sums, total=sum(r.filled().total or 0 for r in rows))
+
+
+class Appeals(_Strict):
+    """Table of part 四 (政府信息公开行政复议、行政诉讼情况)."""
+
+    review: OutcomeRowIn
+    lawsuit_direct: OutcomeRowIn
+    lawsuit_after_review: OutcomeRowIn
+
+
+# --------------------------------------------------------------------------------------------
+# Narrative.
+
+
+def _paragraph_from_string(value: Any) -> Any:
+    return {"text": value} if isinstance(value, str) else value
+
+
+class Block(_Strict):
+    """One paragraph of narrative: plain, with a run-in lead phrase, or a standing sub-head."""
+
+    text: str = ""
+    lead: str = ""
+    heading: str = ""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Block:
+        if self.heading and (self.text or self.lead):
+            raise PydanticCustomError("heading_with_text", "a heading stands alone")
+        if not (self.heading or self.text or self.lead):
+            raise PydanticCustomError("empty_block", "empty paragraph")
+        return self
+
+
+BlockIn = Annotated[Block, BeforeValidator(_paragraph_from_string)]
+
+
+class Part(_Strict):
+    text: list[BlockIn] = []
+
+
+class TablePart(Part):
+    """A part with a table: text before it (`text`) and after it (`after_table`)."""
+
+    after_table: list[BlockIn] = []
+
+
+class OtherMatters(Part):
+    """Part 六, which also reports the 信息处理费 collected in the year."""
+
+    info_processing_fee: Amount  # 元
+
+
+# --------------------------------------------------------------------------------------------
+# The agency and the report.
+
+Level = Literal[
+    "town",
+    "subdistrict",
+    "county_department",
+    "county_government",
+    "prefecture_department",
+    "prefecture_government",
+    "provincial_department",
+    "provincial_government",
+    "other",
+]
+
+
+class Agency(_Strict):
+    name: str = Field(min_length=1)
+    short_name: str = Field(min_length=1)
+    level: Level
+    county: str = ""
+    prefecture: str = ""
+    province: str = ""
+    contact_office: str = Field(min_length=1)
+    phone: str = Field(min_length=1)
+    fax: str = ""
+    address: str = ""
+    postcode: str = ""
+
+
+SentenceOverride = str | Literal[False]
+
+
+class Report(_Strict):
+    """One annual report: everything the document is made from."""
+
+    format: Literal["gov-info-disclosure-2021"] = FORMAT_2021
+    locale: Literal["zh-CN"] = "zh-CN"
+    sample: bool = False
+    year: StrictInt
+    date: dt.date
+    legal_basis: list[str] = ["《中华人民共和国政府信息公开条例》"]
+    agency: Agency
+    sentences: dict[str, SentenceOverride] = {}
+    part1: Part = Part()
+    part2: TablePart = TablePart()
+    part3: TablePart = TablePart()
+    part4: TablePart = TablePart()
+    part5: Part = Part()
+    part6: OtherMatters
+    proactive: Proactive
+    applications: Applications
+    appeals: Appeals
+
+    _source: str = PrivateAttr("")
+    _lines: KeyLines | None = PrivateAttr(None)
+
+    def located(self, source: str, lines: KeyLines) -> Report:
+        """Return the report, remembering the file it came from and where its keys are."""
+        self._source, self._lines = source, lines
+        return self
+
+    @property
+    def source(self) -> str:
+        """Return the name of the data file the report was loaded from (or '')."""
+        return self._source
+
+    def line_of(self, *keys: str | int) -> int | None:
+        """Return the line of the data file where the key path `keys` is written."""
+        return self._lines.find(keys) if self._lines else None
+
+    @field_validator("year")
+    @classmethod
+    def _format_year(cls, year: int) -> int:
+        if year < FIRST_YEAR:
+            raise PydanticCustomError(
+                "year_before_2021", "the 2019 format (years before 2021) is not supported"
+            )
+        if year > 2100:
+            raise PydanticCustomError("year_too_late", "not a plausible report year")
+        return year
+
+    def complete(self) -> Report:
+        """Return a copy with every omitted total computed (given totals are kept as given)."""
+        data = self.model_dump()
+        apps = data["applications"]
+        if apps["total"] is None:
+            apps["total"] = self.applications.computed_total().model_dump()
+        for row in APPLICATION_ROWS:
+            _fill_total(_get_path(apps, row.key))
+        for group in data["appeals"].values():
+            _fill_total(group)
+        return Report.model_validate(data).located(self._source, self._lines or KeyLines(""))
+
+
+def _get_path(tree: dict[str, Any], dotted: str) -> Any:
+    for part in dotted.split("."):
+        tree = tree[part]
+    return tree
+
+
+def _fill_total(cells: dict[str, Any]) -> None:
+    if cells["total"] is None:
+        cells["total"] = sum(v for k, v in cells.items() if k != "total")
+
+
+# --------------------------------------------------------------------------------------------
+# The paper form's rows, in order. The only place the Chinese row labels are spelled.
+
+_G3, _G4, _G5, _G6 = "（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理"
+
+APPLICATION_ROWS: tuple[Row, ...] = (
+    Row("received", "一、本年新收政府信息公开申请数量"),
+    Row("carried_over", "二、上年结转政府信息公开申请数量"),
+    Row("disclosed", "（一）予以公开"),
+    Row("partly_disclosed", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+    Row("withheld.state_secret", "1.属于国家秘密", _G3),
+    Row("withheld.prohibited_by_law", "2.其他法律行政法规禁止公开", _G3),
+    Row("withheld.security_stability", "3.危及“三安全一稳定”", _G3),
+    Row("withheld.third_party_rights", "4.保护第三方合法权益", _G3),
+    Row("withheld.internal_affairs", "5.属于三类内部事务信息", _G3),
+    Row("withheld.process_information", "6.属于四类过程性信息", _G3),
+    Row("withheld.enforcement_files", "7.属于行政执法案卷", _G3),
+    Row("withheld.inquiry_matters", "8.属于行政查询事项", _G3),
+    Row("unavailable.not_held", "1.本机关不掌握相关政府信息", _G4),
+    Row("unavailable.needs_creation", "2.没有现成信息需要另行制作", _G4),
+    Row("unavailable.still_unclear", "3.补正后申请内容仍不明确", _G4),
+    Row("not_processed.complaint", "1.信访举报投诉类申请", _G5),
+    Row("not_processed.repeated", "2.重复申请", _G5),
+    Row("not_processed.publication", "3.要求提供公开出版物", _G5),
+    Row("not_processed.excessive", "4.无正当理由大量反复申请", _G5),
+    Row("not_processed.confirmation", "5.要求行政机关确认或重新出具已获取信息", _G5),
+    Row(
+        "other_handling.no_correction",
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        _G6,
+    ),
+    Row(
+        "other_handling.unpaid_fee",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        _G6,
+    ),
+    Row("other_handling.other", "3.其他", _G6),
+    Row("total", "（七）总计"),
+    Row("carried_forward", "四、结转下年度继续办理"),
+)
+APPLICATION_RESULTS_LABEL = "三、本年度办理结果"
+APPLICATION_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+_OUTCOME_ROW_KEYS = frozenset(r.key for r in APPLICATION_ROWS[2:-2])
+
+APPEAL_ROWS: tuple[Row, ...] = (
+    Row("review", "行政复议"),
+    Row("lawsuit_direct", "未经复议直接起诉", "行政诉讼"),
+    Row("lawsuit_after_review", "复议后起诉", "行政诉讼"),
+)
+
+PROACTIVE_ROWS: tuple[Row, ...] = (
+    Row("rules", "规章", "第二十条第（一）项"),
+    Row("normative_documents", "行政规范性文件", "第二十条第（一）项"),
+    Row("licensing", "行政许可", "第二十条第（五）项"),
+    Row("penalties", "行政处罚", "第二十条第（六）项"),
+    Row("coercion", "行政强制", "第二十条第（六）项"),
+    Row("fees", "行政事业性收费", "第二十条第（八）项"),
+)
+
+PART_HEADINGS = (
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+)
+
+LEVEL_LABELS: dict[str, str] = {
+    "town": "乡镇人民政府",
+    "subdistrict": "街道办事处",
+    "county_department": "县级人民政府部门",
+    "county_government": "县级人民政府",
+    "prefecture_department": "设区的市级人民政府部门",
+    "prefecture_government": "设区的市级人民政府",
+    "provincial_department": "省级人民政府部门",
+    "provincial_government": "省级人民政府",
+    "other": "其他行政机关",
+}
+
+
+_TABLE_OF = {"proactive": "二", "applications": "三", "appeals": "四"}
+
+
+def label_of(loc: tuple[str | int, ...]) -> str:
+    """Return the paper form's label for a place in the data, e.g. ``三：（七）总计 × 自然人``.
+
+    `loc` is a key path into the data file; places outside the three tables have no label.
+    """
+    if not loc or loc[0] not in _TABLE_OF:
+        return ""
+    keys = [str(k) for k in loc[1:]]
+    rows = {"proactive": PROACTIVE_ROWS, "applications": APPLICATION_ROWS, "appeals": APPEAL_ROWS}
+    columns = {
+        "proactive": DOCUMENT_COLUMNS,
+        "applications": APPLICANT_COLUMNS,
+        "appeals": OUTCOME_COLUMNS,
+    }[str(loc[0])]
+    for row in rows[str(loc[0])]:
+        depth = row.key.count(".") + 1
+        if ".".join(keys[:depth]) != row.key:
+            continue
+        group = f"{row.group}·" if loc[0] == "appeals" and row.group else row.group
+        if loc[0] == "proactive":
+            group = ""
+        text = f"{_TABLE_OF[str(loc[0])]}：{group}{row.label}"
+        rest = keys[depth:]
+        column = next((c for c in columns if rest and c.key == rest[0]), None)
+        return f"{text} × {column.label}" if column else text
+    return ""

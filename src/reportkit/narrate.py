@@ -1,0 +1,152 @@
+"""Stage 2 (narrate): write the report's standard sentences from its figures.
+
+A rulebook (TOML, one per locale, shipped in `reportkit/rulebooks/`) lists sentences by id, each
+with the slot of the report it goes in and a Jinja template, or several cases with conditions.
+Templates and conditions run in the sandboxed environment of `reportkit.jinjaenv`; the data file
+can replace a sentence with literal text or switch it off, and its text is never evaluated.
+Sentences leave this stage as plain text, grouped into paragraphs per slot.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from reportkit.errors import DataError, Problem
+from reportkit.jinjaenv import environment
+from reportkit.model import Report
+
+_ENV = environment(autoescape=False)
+
+
+@dataclass(frozen=True)
+class Case:
+    text: str
+    when: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    slot: str
+    cases: tuple[Case, ...]
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """The sentence rules of one locale, in report order."""
+
+    rules: tuple[Rule, ...]
+    joined: frozenset[str] = frozenset()
+
+    def ids(self) -> list[str]:
+        return [r.id for r in self.rules]
+
+
+@dataclass
+class Narrative:
+    """What the narrate stage hands on: the sentences by id and the paragraphs by slot."""
+
+    sentences: dict[str, str] = field(default_factory=dict)
+    slots: dict[str, list[str]] = field(default_factory=dict)
+
+    def paragraphs(self, slot: str) -> list[str]:
+        return self.slots.get(slot, [])
+
+
+def rulebook(locale: str = "zh-CN", extra: Path | None = None) -> Rulebook:
+    """Return the shipped rulebook for `locale`, with the rules of file `extra` added or replacing."""
+    shipped = resources.files("reportkit") / "rulebooks" / f"{locale}.toml"
+    book = _parse_rulebook(tomllib.loads(shipped.read_text(encoding="utf-8")), str(shipped))
+    if extra is None:
+        return book
+    try:
+        data = tomllib.loads(Path(extra).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise DataError(Problem("bad_rulebook", {"detail": str(exc)}, file=str(extra))) from exc
+    return _merge(book, _parse_rulebook(data, str(extra)))
+
+
+def _parse_rulebook(data: dict[str, Any], source: str) -> Rulebook:
+    rules = []
+    try:
+        for entry in data.get("sentence", []):
+            if "cases" in entry:
+                cases = tuple(Case(c["text"], c.get("when", "")) for c in entry["cases"])
+            else:
+                cases = (Case(entry["text"]),)
+            rules.append(Rule(entry["id"], entry["slot"], cases))
+        for rule in rules:  # compile now so a broken rule is found before any report is written
+            for case in rule.cases:
+                _ENV.from_string(case.text)
+                if case.when:
+                    _ENV.compile_expression(case.when)
+    except (KeyError, TypeError, jinja2.TemplateSyntaxError) as exc:
+        raise DataError(Problem("bad_rulebook", {"detail": repr(exc)}, file=source)) from exc
+    return Rulebook(tuple(rules), frozenset(data.get("joined", [])))
+
+
+def _merge(base: Rulebook, extra: Rulebook) -> Rulebook:
+    replaced = {r.id: r for r in extra.rules}
+    rules = [replaced.pop(r.id, r) for r in base.rules]
+    return Rulebook((*rules, *replaced.values()), base.joined | extra.joined)
+
+
+def narrate(report: Report, book: Rulebook | None = None) -> Narrative:
+    """Return the report's generated sentences and paragraphs; raise `DataError` on a bad id."""
+    book = book or rulebook(report.locale)
+    _check_overrides(report, book)
+    context = _context(report.complete())
+    narrative = Narrative()
+    by_slot: dict[str, list[str]] = {}
+    for rule in book.rules:
+        override = report.sentences.get(rule.id)
+        if override is False:
+            continue
+        text = override if isinstance(override, str) else _write(rule, context, report.source)
+        if text:
+            narrative.sentences[rule.id] = text
+            by_slot.setdefault(rule.slot, []).append(text)
+    for slot, texts in by_slot.items():
+        narrative.slots[slot] = ["".join(texts)] if slot in book.joined else texts
+    return narrative
+
+
+def _check_overrides(report: Report, book: Rulebook) -> None:
+    known = book.ids()
+    problems = []
+    for key in report.sentences:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        code, params = (
+            ("unknown_sentence", {"id": key, "suggestion": close[0]})
+            if close
+            else ("unknown_sentence_plain", {"id": key})
+        )
+        line = report.line_of("sentences", key)
+        problems.append(Problem(code, params, file=report.source, path=f"sentences.{key}", line=line))
+    if problems:
+        raise DataError(problems)
+
+
+def _context(report: Report) -> dict[str, Any]:
+    return {name: getattr(report, name) for name in type(report).model_fields}
+
+
+def _write(rule: Rule, context: dict[str, Any], source: str) -> str:
+    try:
+        for case in rule.cases:
+            if not case.when or _ENV.compile_expression(case.when)(**context):
+                return _ENV.from_string(case.text).render(context).strip()
+    except jinja2.TemplateError as exc:
+        raise DataError(
+            Problem("sentence_failed", {"id": rule.id, "detail": str(exc)}, file=source)
+        ) from exc
+    return ""

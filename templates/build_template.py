@@ -1,0 +1,426 @@
+"""Build `gov-info-disclosure-2021.docx`, the docxtpl template of the 2021 national format.
+
+Run from the repository root:  python templates/build_template.py
+
+The template is built from code so it can be rebuilt and reviewed, and committed so a user can
+open it in Word or WPS, restyle it and keep its tags. It holds:
+  * the page layout of GB/T 9704-2012: A4, margins 37/35/28/26 mm, a document grid of 22 lines
+    of 28 characters, 「— N —」 page numbers on the outer side (odd pages right, even pages left);
+  * styles with East Asian fonts declared for zh-CN: body 仿宋_GB2312 3号 with fixed line spacing
+    and a 2-character first-line indent, title 方正小标宋简体 2号, 一、 headings in 黑体, （一）
+    sub-heads in 楷体_GB2312, tables in 宋体 5号/小五;
+  * the six parts, each with loops over its paragraphs, and the three tables of the format with
+    every merged cell, filled by `{{ … }}` tags;
+  * a header line for marks such as 「未通过校验」 or 「示例数据」.
+The variable names used here are the ones `reportkit.context` provides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from docx import Document
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+HERE = Path(__file__).resolve().parent
+OUTPUT = HERE / "gov-info-disclosure-2021.docx"
+
+W = nsdecls("w")
+
+# --- page geometry (twentieths of a point) ---------------------------------------------------
+MM = 1440 / 25.4
+PAGE_W, PAGE_H = 11906, 16838  # A4
+TOP, BOTTOM, LEFT, RIGHT = (round(v * MM) for v in (37, 35, 28, 26))
+TEXT_W = PAGE_W - LEFT - RIGHT  # 156 mm
+TEXT_H = PAGE_H - TOP - BOTTOM  # 225 mm
+LINES, CHARS = 22, 28
+LINE_PITCH = TEXT_H // LINES  # 579 twips ≈ 28.95 pt
+BODY_PT = 16
+# 28 characters of 16 pt are 448 pt, wider than the 442 pt text block: the characters must be
+# set 0.2 pt closer. Word's "lines and characters" grid (w:type="linesAndChars") would do that,
+# but LibreOffice lays a 16 pt character on a 15.8 pt grid cell across two cells (14 characters
+# a line). So the grid fixes the lines (w:type="lines", 22 a page) and a tracking of -0.25 pt on
+# every run fits 28 characters a line in Word, WPS and LibreOffice alike. The character pitch is
+# still declared (w:charSpace) so Word's 文档网格 dialog shows 28 characters a line.
+CHAR_SPACE = round((TEXT_W / 20 / CHARS - BODY_PT) * 4096)  # 1/4096 pt, against the 16 pt body
+TRACKING = -5  # twentieths of a point
+FOOTER_FROM_EDGE = round(23 * MM)  # the number's line sits 7 mm below the text block
+HEADER_FROM_EDGE = round(15 * MM)
+
+FANGSONG, HEITI, KAITI, SONGTI = "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
+TITLE_FONT = "方正小标宋简体"
+LATIN = "Times New Roman"
+
+
+def fonts(east_asia: str, size_pt: float, bold: bool = False) -> str:
+    size = round(size_pt * 2)
+    return (
+        f'<w:rFonts w:ascii="{LATIN}" w:hAnsi="{LATIN}" w:cs="{LATIN}" w:eastAsia="{east_asia}"/>'
+        + ("<w:b/><w:bCs/>" if bold else '<w:b w:val="0"/><w:bCs w:val="0"/>')
+        + f'<w:spacing w:val="{TRACKING}"/><w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
+        + '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
+    )
+
+
+# --- styles ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Style:
+    id: str
+    name: str
+    kind: str  # paragraph | character
+    ppr: str = ""
+    rpr: str = ""
+    outline: int | None = None
+
+
+EXACT = f'<w:spacing w:before="0" w:after="0" w:line="{LINE_PITCH}" w:lineRule="exact"/>'
+INDENT_2 = '<w:ind w:firstLineChars="200" w:firstLine="640"/>'
+NO_INDENT = '<w:ind w:firstLineChars="0" w:firstLine="0"/>'
+TABLE_PPR = (
+    '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="240" '
+    'w:lineRule="auto"/>' + NO_INDENT + '<w:jc w:val="center"/>'
+)
+
+STYLES = [
+    Style("Normal", "Normal", "paragraph", EXACT + INDENT_2 + '<w:jc w:val="both"/>',
+          fonts(FANGSONG, BODY_PT)),
+    Style("RKTitle", "RK Title", "paragraph",
+          '<w:keepNext/><w:spacing w:before="0" w:after="579" w:line="700" w:lineRule="exact"/>'
+          + NO_INDENT + '<w:jc w:val="center"/>', fonts(TITLE_FONT, 22)),
+    Style("Heading1", "heading 1", "paragraph", '<w:keepNext/>' + EXACT + INDENT_2,
+          fonts(HEITI, BODY_PT), outline=0),
+    Style("Heading2", "heading 2", "paragraph", '<w:keepNext/>' + EXACT + INDENT_2,
+          fonts(KAITI, BODY_PT), outline=1),
+    Style("RKLead", "RK Lead", "character", rpr=fonts(KAITI, BODY_PT)),
+    Style("RKSignature", "RK Signature", "paragraph",
+          EXACT + NO_INDENT + '<w:ind w:right="640"/><w:jc w:val="right"/>', fonts(FANGSONG, BODY_PT)),
+    Style("RKTable", "RK Table", "paragraph", TABLE_PPR, fonts(SONGTI, 10.5)),
+    Style("RKTableSmall", "RK Table Small", "paragraph", TABLE_PPR, fonts(SONGTI, 9)),
+    Style("RKPageNumber", "RK Page Number", "paragraph",
+          '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0"/>' + NO_INDENT,
+          fonts(SONGTI, 14)),
+    Style("RKHeaderMark", "RK Header Mark", "paragraph",
+          '<w:snapToGrid w:val="0"/>' + NO_INDENT + '<w:jc w:val="center"/>',
+          fonts(HEITI, 14, bold=True) + '<w:color w:val="C00000"/>'),
+]
+
+
+def install_styles(doc: Document) -> None:  # type: ignore[valid-type]
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        styles.remove(defaults)
+    styles.insert(0, parse_xml(
+        f"<w:docDefaults {W}><w:rPrDefault><w:rPr>{fonts(FANGSONG, BODY_PT)}</w:rPr></w:rPrDefault>"
+        f"<w:pPrDefault><w:pPr>{EXACT}</w:pPr></w:pPrDefault></w:docDefaults>"
+    ))
+    for style in STYLES:
+        old = [s for s in styles.findall(qn("w:style")) if s.get(qn("w:styleId")) == style.id]
+        for s in old:
+            styles.remove(s)
+        outline = f'<w:outlineLvl w:val="{style.outline}"/>' if style.outline is not None else ""
+        based = '<w:basedOn w:val="Normal"/>' if style.id != "Normal" and style.kind == "paragraph" else ""
+        ppr = f"<w:pPr>{style.ppr}{outline}</w:pPr>" if style.kind == "paragraph" else ""
+        default = ' w:default="1"' if style.id == "Normal" else ""
+        styles.append(parse_xml(
+            f'<w:style {W} w:type="{style.kind}"{default} w:styleId="{style.id}">'
+            f'<w:name w:val="{style.name}"/>{based}<w:qFormat/>{ppr}<w:rPr>{style.rpr}</w:rPr></w:style>'
+        ))
+
+
+# --- paragraphs ------------------------------------------------------------------------------
+def para(style: str, *runs: tuple[str, str]) -> str:
+    """A paragraph of the given style; each run is (character style or '', text)."""
+    body = "".join(
+        "<w:r>"
+        + (f'<w:rPr><w:rStyle w:val="{rstyle}"/></w:rPr>' if rstyle else "")
+        + f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+        for rstyle, text in runs
+    )
+    return f'<w:p {W}><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{body}</w:p>'
+
+
+def tag(text: str) -> str:
+    """A docxtpl paragraph tag ({%p … %}): the paragraph vanishes when rendered."""
+    return para("Normal", ("", "{%p " + text + " %}"))
+
+
+def blocks(var: str) -> list[str]:
+    """Paragraphs looping over a list of narrative blocks (heading, or lead + text)."""
+    return [
+        tag(f"for b in {var}"),
+        tag("if b.heading"),
+        para("Heading2", ("", "{{ b.heading }}")),
+        tag("else"),
+        para("Normal", ("RKLead", "{{ b.lead }}"), ("", "{{ b.text }}")),
+        tag("endif"),
+        tag("endfor"),
+    ]
+
+
+# --- tables ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    span: int = 1
+    vmerge: str = ""  # "restart" starts a vertical merge, "continue" continues one
+
+
+def table(widths: list[int], rows: list[list[Cell]], style: str, header_rows: int = 0) -> str:
+    """A fixed-layout table; its first `header_rows` rows repeat on every page it spans."""
+    assert sum(widths) <= TEXT_W, (sum(widths), TEXT_W)
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    out = [
+        f"<w:tbl {W}><w:tblPr><w:tblW w:w=\"{sum(widths)}\" w:type=\"dxa\"/>"
+        '<w:jc w:val="center"/><w:tblBorders>'
+        + "".join(
+            f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+            for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+        )
+        + '</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar>'
+        '<w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblLook w:val="0000"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>"
+    ]
+    for number, row in enumerate(rows):
+        assert sum(c.span for c in row) == len(widths), row
+        header = "<w:tblHeader/>" if number < header_rows else ""
+        out.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
+        col = 0
+        for cell in row:
+            width = sum(widths[col:col + cell.span])
+            col += cell.span
+            span = f'<w:gridSpan w:val="{cell.span}"/>' if cell.span > 1 else ""
+            vmerge = (
+                '<w:vMerge w:val="restart"/>' if cell.vmerge == "restart"
+                else "<w:vMerge/>" if cell.vmerge == "continue" else ""
+            )
+            text = "" if cell.vmerge == "continue" else escape(cell.text)
+            out.append(
+                f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}{vmerge}'
+                '<w:vAlign w:val="center"/></w:tcPr>'
+                f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
+                + (f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>' if text else "")
+                + "</w:p></w:tc>"
+            )
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
+def proactive_table() -> str:
+    """Table of part 二: four columns, a title row per article item."""
+    quarter = (TEXT_W - 2844) // 3
+    widths = [TEXT_W - 3 * quarter, quarter, quarter, quarter]
+
+    def title(text: str) -> list[Cell]:
+        return [Cell(text, 4)]
+
+    def one(label: str, var: str) -> list[Cell]:
+        return [Cell(label), Cell("{{ proactive.%s }}" % var, 3)]
+
+    def docs(label: str, var: str) -> list[Cell]:
+        return [Cell(label)] + [
+            Cell("{{ proactive.%s.%s }}" % (var, c)) for c in ("issued", "repealed", "in_force")
+        ]
+
+    rows = [
+        title("第二十条第（一）项"),
+        [Cell("信息内容"), Cell("本年制发件数"), Cell("本年废止件数"), Cell("现行有效件数")],
+        docs("规章", "rules"),
+        docs("行政规范性文件", "normative_documents"),
+        title("第二十条第（五）项"),
+        [Cell("信息内容"), Cell("本年处理决定数量", 3)],
+        one("行政许可", "licensing"),
+        title("第二十条第（六）项"),
+        [Cell("信息内容"), Cell("本年处理决定数量", 3)],
+        one("行政处罚", "penalties"),
+        one("行政强制", "coercion"),
+        title("第二十条第（八）项"),
+        [Cell("信息内容"), Cell("本年收费金额（单位：万元）", 3)],
+        one("行政事业性收费", "fees"),
+    ]
+    return table(widths, rows, "RKTable")
+
+
+APPLICANT_KEYS = ("natural", "business", "research", "public_interest", "legal_services",
+                  "other", "total")
+
+
+def applications_table() -> str:
+    """Table of part 三: 3 label columns and 7 number columns, 3 header rows, 25 data rows."""
+    from reportkit.model import (  # the labels live in one place
+        APPLICATION_NOTE,
+        APPLICATION_RESULTS_LABEL,
+        APPLICATION_ROWS,
+    )
+
+    number = 620
+    label_a, label_b = 600, 1050
+    widths = [label_a, label_b, TEXT_W - label_a - label_b - 7 * number] + [number] * 7
+
+    def numbers(key: str) -> list[Cell]:
+        return [Cell("{{ applications.%s.%s }}" % (key, c)) for c in APPLICANT_KEYS]
+
+    rows: list[list[Cell]] = [
+        [Cell(APPLICATION_NOTE, 3, "restart"), Cell("申请人情况", 7)],
+        [Cell("", 3, "continue"), Cell("自然人", 1, "restart"), Cell("法人或其他组织", 5),
+         Cell("总计", 1, "restart")],
+        [Cell("", 3, "continue"), Cell("", 1, "continue")]
+        + [Cell(t) for t in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")]
+        + [Cell("", 1, "continue")],
+    ]
+    results = [r for r in APPLICATION_ROWS if r.key not in ("received", "carried_over",
+                                                            "carried_forward")]
+    first_result = True
+    previous_group = None
+    for row in APPLICATION_ROWS:
+        if row.key in ("received", "carried_over", "carried_forward"):
+            rows.append([Cell(row.label, 3)] + numbers(row.key))
+            continue
+        lead = Cell(APPLICATION_RESULTS_LABEL, 1, "restart" if first_result else "continue")
+        first_result = False
+        if row.group:
+            group = Cell(row.group, 1, "continue" if row.group == previous_group else "restart")
+            rows.append([lead, group, Cell(row.label)] + numbers(row.key))
+        else:
+            rows.append([lead, Cell(row.label, 2)] + numbers(row.key))
+        previous_group = row.group
+    assert len(results) == 22 and len(rows) == 3 + 25
+    return table(widths, rows, "RKTableSmall", header_rows=3)
+
+
+def appeals_table() -> str:
+    """Table of part 四: 15 number columns under three header rows."""
+    widths = [TEXT_W // 15] * 15
+    widths[0] += TEXT_W - sum(widths)
+    outcomes = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+    keys = ("upheld", "corrected", "other", "pending", "total")
+    rows = [
+        [Cell("行政复议", 5), Cell("行政诉讼", 10)],
+        [Cell(t, 1, "restart") for t in outcomes] + [Cell("未经复议直接起诉", 5), Cell("复议后起诉", 5)],
+        [Cell("", 1, "continue")] * 5 + [Cell(t) for t in outcomes] * 2,
+        [
+            Cell("{{ appeals.%s.%s }}" % (group, key))
+            for group in ("review", "lawsuit_direct", "lawsuit_after_review")
+            for key in keys
+        ],
+    ]
+    return table(widths, rows, "RKTableSmall", header_rows=3)
+
+
+# --- document --------------------------------------------------------------------------------
+PARTS = (
+    ("一、总体情况", "part1", None),
+    ("二、主动公开政府信息情况", "part2", proactive_table),
+    ("三、收到和处理政府信息公开申请情况", "part3", applications_table),
+    ("四、政府信息公开行政复议、行政诉讼情况", "part4", appeals_table),
+    ("五、存在的主要问题及改进情况", "part5", None),
+    ("六、其他需要报告的事项", "part6", None),
+)
+
+
+def body() -> list[str]:
+    out = [
+        tag("if title"),
+        para("RKTitle", ("", "{{ title }}")),
+        tag("endif"),
+        *blocks("preamble"),
+    ]
+    for heading, var, make_table in PARTS:
+        out.append(para("Heading1", ("", heading)))
+        if make_table is None:
+            out += blocks(f"{var}.text")
+        else:
+            out += blocks(f"{var}.before")
+            out.append(make_table())
+            out += blocks(f"{var}.after")
+    out += [
+        para("RKSignature", ("", "{{ signature }}")),
+        para("RKSignature", ("", "{{ date }}")),
+    ]
+    return out
+
+
+def page_number(align: str) -> str:
+    indent = '<w:ind w:right="280"/>' if align == "right" else '<w:ind w:left="280"/>'
+    field = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    return (
+        f'<w:p {W}><w:pPr><w:pStyle w:val="RKPageNumber"/>{indent}<w:jc w:val="{align}"/></w:pPr>'
+        f'<w:r><w:t xml:space="preserve">— </w:t></w:r>{field}'
+        '<w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p>'
+    )
+
+
+def fill(part_element, paragraphs: list[str]) -> None:  # type: ignore[no-untyped-def]
+    for child in list(part_element):
+        part_element.remove(child)
+    for xml in paragraphs:
+        part_element.append(parse_xml(xml))
+
+
+def build(output: Path = OUTPUT) -> Path:
+    doc = Document()
+    install_styles(doc)
+    doc.settings.odd_and_even_pages_header_footer = True
+    settings = doc.settings.element
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")
+
+    body_el = doc.element.body
+    sect = body_el.find(qn("w:sectPr"))
+    for child in list(body_el):
+        if child is not sect:
+            body_el.remove(child)
+    for xml in body():
+        sect.addprevious(parse_xml(xml))
+
+    section = doc.sections[0]
+    header_mark = [para("RKHeaderMark", ("", "{{ header_mark }}"))]
+    fill(section.header._element, header_mark)
+    fill(section.even_page_header._element, header_mark)
+    fill(section.footer._element, [page_number("right")])
+    fill(section.even_page_footer._element, [page_number("left")])
+
+    for tag_name in ("w:pgSz", "w:pgMar", "w:cols", "w:docGrid"):
+        for old in sect.findall(qn(tag_name)):
+            sect.remove(old)
+    sect.append(parse_xml(f'<w:pgSz {W} w:w="{PAGE_W}" w:h="{PAGE_H}"/>'))
+    sect.append(parse_xml(
+        f'<w:pgMar {W} w:top="{TOP}" w:right="{RIGHT}" w:bottom="{BOTTOM}" w:left="{LEFT}" '
+        f'w:header="{HEADER_FROM_EDGE}" w:footer="{FOOTER_FROM_EDGE}" w:gutter="0"/>'
+    ))
+    sect.append(parse_xml(f'<w:cols {W} w:space="425"/>'))
+    sect.append(parse_xml(
+        f'<w:docGrid {W} w:type="lines" w:linePitch="{LINE_PITCH}" '
+        f'w:charSpace="{CHAR_SPACE}"/>'
+    ))
+
+    props = doc.core_properties
+    props.title = "政府信息公开工作年度报告（2021年版格式）模板"
+    props.author = props.last_modified_by = "reportkit"
+    props.created = props.modified = dt.datetime(2021, 1, 1)
+    props.revision = 1
+    props.comments = "docxtpl template; rebuild with templates/build_template.py"
+
+    sys.path.insert(0, str(HERE.parent / "src"))
+    from reportkit.renderer import save_deterministic
+
+    save_deterministic(doc, output)
+    return output
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parent / "src"))
+    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUTPUT))
