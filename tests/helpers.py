@@ -18,8 +18,8 @@ FIXTURES = REPO / "fixtures"
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def xml_part(docx: bytes | Path, name: str = "word/document.xml") -> etree._Element:
-    data = docx.read_bytes() if isinstance(docx, Path) else docx
+def xml_part(docx: bytes | Path | str, name: str = "word/document.xml") -> etree._Element:
+    data = docx if isinstance(docx, bytes) else Path(docx).read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         return etree.fromstring(z.read(name))
 
@@ -36,7 +36,7 @@ def paragraph_text(p: etree._Element) -> str:
     return "".join(out)
 
 
-def projection(docx: bytes | Path) -> list[str]:
+def projection(docx: bytes | Path | str) -> list[str]:
     """Return the document as text: paragraphs in order, then table cells row by row, each
     merged cell once (a vertically merged cell where its merge starts)."""
     body = xml_part(docx).find(f"{W}body")

@@ -19,18 +19,20 @@ from reportkit.model import (
     APPEAL_ROWS,
     APPLICANT_COLUMNS,
     APPLICATION_ROWS,
-    OUTCOME_COLUMNS,
     ApplicantRow,
     Report,
     label_of,
 )
+from reportkit.narrate import override_problems
 
 Rule = Callable[[Report], Iterator[Problem]]
 
 
 def check(report: Report) -> list[Problem]:
-    """Return every problem the consistency rules find in `report` (errors and warnings)."""
-    return [problem for rule in RULES for problem in rule(report)]
+    """Return every problem found in `report` (errors and warnings): the consistency rules, and
+    sentence ids the rulebook does not know."""
+    problems = override_problems(report)
+    return problems + [problem for rule in RULES for problem in rule(report)]
 
 
 def _sum_text(values: list[int]) -> str:
@@ -110,4 +112,3 @@ def rule_a(report: Report) -> Iterator[Problem]:
 
 
 RULES: tuple[Rule, ...] = (rule_a, rule_b, rule_c, rule_t4)
-_ = OUTCOME_COLUMNS

@@ -65,7 +65,7 @@ def parse(text: str, source: str = "<data>") -> Report:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        line = int(match.group(1)) if match else None
+        line = int(match.group(1)) if match else text.count("\n") + 1  # "at end of document"
         raise DataError(
             Problem("toml_syntax", {"detail": str(exc)}, file=source, line=line)
         ) from exc

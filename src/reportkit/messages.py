@@ -128,6 +128,38 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "数据未通过校验，已按 --force 生成，文档页眉标注「未通过校验」",
         "the data failed its checks; rendered anyway (--force), marked 未通过校验 in the header",
     ),
+    "interrupted": ("已中断", "interrupted"),
+    # Help texts
+    "help_main": (
+        "reportkit：由 TOML 数据文件生成政府信息公开工作年度报告（.docx）。",
+        "reportkit: write the 政府信息公开工作年度报告 (.docx) from a TOML data file.",
+    ),
+    "help_version": ("显示版本号并退出", "show the version and exit"),
+    "help_help": ("显示本帮助并退出", "show this help and exit"),
+    "help_lang": ("提示语言：zh（中文，默认）或 en（英文）", "message language: zh (default) or en"),
+    "help_debug": ("出错时显示完整的调用栈（用于报告问题）", "show the traceback of an error (for bug reports)"),
+    "help_render": (
+        "校验数据文件并生成报告（.docx）。默认输出到数据文件旁，同名，扩展名 .docx。",
+        "check a data file and write its report (.docx); by default beside the data file, same name.",
+    ),
+    "help_output": ("输出文件路径", "output file"),
+    "help_template": ("使用自定义模板（.docx）", "use this template (.docx) instead of the official one"),
+    "help_force": (
+        "数据未通过校验时仍然生成，并在页眉标注「未通过校验」",
+        "render even when checks fail; the document is marked 未通过校验 in its header",
+    ),
+    "help_pdf": ("同时用 LibreOffice 转换为 PDF", "also convert to PDF with LibreOffice"),
+    "help_check": (
+        "校验数据文件（表格勾稽关系等），一次列出全部问题；有错误时退出码为 1。",
+        "check data files (the tables' consistency rules and more), listing every problem; "
+        "exit 1 on errors.",
+    ),
+    "help_format": ("输出格式：text 或 json", "output format: text or json"),
+    "help_strict": ("警告也视为错误", "count warnings as errors"),
+    "help_schema": (
+        "输出数据文件的 JSON Schema（供支持 TOML Schema 的编辑器使用）",
+        "print the JSON Schema of the data file, for editors with TOML schema support",
+    ),
     "internal_error": (
         "内部错误（请附 --debug 输出报告此问题）：{detail}",
         "internal error (please report it with the --debug output): {detail}",

@@ -119,6 +119,14 @@ def narrate(report: Report, book: Rulebook | None = None) -> Narrative:
 
 
 def _check_overrides(report: Report, book: Rulebook) -> None:
+    problems = override_problems(report, book)
+    if problems:
+        raise DataError(problems)
+
+
+def override_problems(report: Report, book: Rulebook | None = None) -> list[Problem]:
+    """Return a problem for each sentence id in the data file that the rulebook does not know."""
+    book = book or rulebook(report.locale)
     known = book.ids()
     problems = []
     for key in report.sentences:
@@ -131,9 +139,10 @@ def _check_overrides(report: Report, book: Rulebook) -> None:
             else ("unknown_sentence_plain", {"id": key})
         )
         line = report.line_of("sentences", key)
-        problems.append(Problem(code, params, file=report.source, path=f"sentences.{key}", line=line))
-    if problems:
-        raise DataError(problems)
+        problems.append(
+            Problem(code, params, file=report.source, path=f"sentences.{key}", line=line)
+        )
+    return problems
 
 
 def _context(report: Report) -> dict[str, Any]:

@@ -1,0 +1,178 @@
+"""The command line: argument parsing and printing, nothing else.
+
+Every message comes from the catalogue in `reportkit.messages`, in Chinese unless `--lang en`
+(or REPORTKIT_LANG=en) is given; the language is read before the commands are built, so the help
+text is translated too. A `ReportkitError` prints its problems, one line each, and exits 1;
+usage errors exit 2; anything else is a bug, reported in one line (or in full with `--debug`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from reportkit import api
+from reportkit.check import check
+from reportkit.errors import DataError, Problem, ReportkitError
+from reportkit.load import load
+from reportkit.messages import LANGS, translate
+from reportkit.model import Report
+from reportkit.pdf import convert
+
+
+def _language(argv: Sequence[str]) -> str:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1] if argv[i + 1] in LANGS else "zh"
+        if arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+            return value if value in LANGS else "zh"
+    env = os.environ.get("REPORTKIT_LANG", "zh")
+    return env if env in LANGS else "zh"
+
+
+class Printer:
+    """Writes messages for people: results to stdout, problems and notes to stderr."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.out = Console(highlight=False, soft_wrap=True)
+        self.err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+    def say(self, code: str, **params: Any) -> None:
+        self.out.print(escape(translate(code, self.lang, **params)))
+
+    def note(self, code: str, **params: Any) -> None:
+        self.err.print(escape(translate(code, self.lang, **params)))
+
+    def problems(self, problems: Sequence[Problem], *, stdout: bool = False) -> None:
+        console = self.out if stdout else self.err
+        for problem in problems:
+            style = "red" if problem.severity == "error" else "yellow"
+            console.print(escape(problem.format(self.lang)), style=style)
+
+
+def build(lang: str) -> click.Group:
+    """Return the `reportkit` command group with its help in `lang`."""
+
+    def t(code: str) -> str:
+        return translate(code, lang)
+
+    settings = {"help_option_names": ["-h", "--help"]}
+
+    @click.group(help=t("help_main"), context_settings=settings)
+    @click.version_option(package_name="reportkit", help=t("help_version"))
+    @click.help_option("-h", "--help", help=t("help_help"))
+    @click.option("--lang", type=click.Choice(LANGS), default=lang, help=t("help_lang"))
+    @click.option("--debug", is_flag=True, help=t("help_debug"))
+    @click.pass_context
+    def main(ctx: click.Context, lang: str, debug: bool) -> None:
+        ctx.obj = Printer(lang)
+
+    def command(name: str, help_code: str) -> Any:
+        def decorate(function: Any) -> Any:
+            function = click.help_option("-h", "--help", help=t("help_help"))(function)
+            return main.command(name=name, help=t(help_code))(function)
+
+        return decorate
+
+    @command("render", "help_render")
+    @click.argument("data", type=click.Path(path_type=Path))
+    @click.option("-o", "--output", type=click.Path(path_type=Path), help=t("help_output"))
+    @click.option("--template", type=click.Path(path_type=Path), help=t("help_template"))
+    @click.option("--force", is_flag=True, help=t("help_force"))
+    @click.option("--pdf", "pdf", is_flag=True, help=t("help_pdf"))
+    @click.pass_obj
+    def render(printer: Printer, data: Path, output: Path | None, template: Path | None,
+               force: bool, pdf: bool) -> None:
+        report = load(data)
+        try:
+            result = api.render(report, output, template=template, force=force)
+        except DataError as exc:
+            printer.problems(exc.problems)
+            if any(p.severity == "error" for p in exc.problems):
+                printer.note("not_written")
+            raise click.exceptions.Exit(1) from exc
+        printer.problems(result.problems)
+        if result.errors:
+            printer.note("forced")
+        printer.say("rendered", path=result.output)
+        if pdf:
+            for made in convert([result.output]):
+                printer.say("pdf_written", path=made)
+
+    @command("check", "help_check")
+    @click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
+    @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                  help=t("help_format"))
+    @click.option("--strict", is_flag=True, help=t("help_strict"))
+    @click.pass_obj
+    def check_command(printer: Printer, data: tuple[Path, ...], fmt: str, strict: bool) -> None:
+        problems: list[Problem] = []
+        passed = []
+        for path in data:
+            try:
+                found = check(load(path))
+            except DataError as exc:
+                found = exc.problems
+            problems += found
+            if not found:
+                passed.append(path)
+        if fmt == "json":
+            click.echo(json.dumps([p.to_dict(printer.lang) for p in problems],
+                                  ensure_ascii=False, indent=2))
+        else:
+            printer.problems(problems, stdout=True)
+            for path in passed:
+                printer.say("check_ok", file=path)
+            errors = sum(p.severity == "error" for p in problems)
+            if problems:
+                printer.say("problems_found", errors=errors, warnings=len(problems) - errors)
+        failing = [p for p in problems if p.severity == "error" or strict]
+        if failing:
+            raise click.exceptions.Exit(1)
+
+    @command("schema", "help_schema")
+    def schema() -> None:
+        document = Report.model_json_schema()
+        document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the command line; exits with 0 on success, 1 on a problem, 2 on a usage error."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    lang = _language(args)
+    printer = Printer(lang)
+    try:
+        build(lang).main(args, prog_name="reportkit", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        printer.note("interrupted")
+        sys.exit(130)
+    except ReportkitError as exc:
+        if "--debug" in args:
+            traceback.print_exc()
+        printer.problems(exc.problems)
+        sys.exit(1)
+    except Exception as exc:
+        if "--debug" in args:
+            raise
+        printer.note("internal_error", detail=f"{type(exc).__name__}: {exc}")
+        sys.exit(1)
+    sys.exit(0)
