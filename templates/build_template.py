@@ -18,6 +18,7 @@ The variable names used here are the ones `reportkit.context` provides.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +48,7 @@ BODY_PT = 16
 # a line). So the grid fixes the lines (w:type="lines", 22 a page) and a tracking of -0.25 pt on
 # every run fits 28 characters a line in Word, WPS and LibreOffice alike. The character pitch is
 # still declared (w:charSpace) so Word's 文档网格 dialog shows 28 characters a line.
-CHAR_SPACE = round((TEXT_W / 20 / CHARS - BODY_PT) * 4096)  # 1/4096 pt, against the 16 pt body
+CHAR_SPACE = math.floor((TEXT_W / 20 / CHARS - BODY_PT) * 4096)  # 1/4096 pt, vs the 16 pt body
 TRACKING = -5  # twentieths of a point
 FOOTER_FROM_EDGE = round(23 * MM)  # the number's line sits 7 mm below the text block
 HEADER_FROM_EDGE = round(15 * MM)

@@ -156,7 +156,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     lang = _language(args)
     printer = Printer(lang)
     try:
-        build(lang).main(args, prog_name="reportkit", standalone_mode=False)
+        # without standalone mode, click returns a command's exit code instead of exiting
+        code = build(lang).main(args, prog_name="reportkit", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
@@ -175,4 +176,4 @@ def main(argv: Sequence[str] | None = None) -> None:
             raise
         printer.note("internal_error", detail=f"{type(exc).__name__}: {exc}")
         sys.exit(1)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
