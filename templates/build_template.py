@@ -88,26 +88,62 @@ TABLE_PPR = (
 )
 
 STYLES = [
-    Style("Normal", "Normal", "paragraph", EXACT + INDENT_2 + '<w:jc w:val="both"/>',
-          fonts(FANGSONG, BODY_PT)),
-    Style("RKTitle", "RK Title", "paragraph",
-          '<w:keepNext/><w:spacing w:before="0" w:after="579" w:line="700" w:lineRule="exact"/>'
-          + NO_INDENT + '<w:jc w:val="center"/>', fonts(TITLE_FONT, 22)),
-    Style("Heading1", "heading 1", "paragraph", '<w:keepNext/>' + EXACT + INDENT_2,
-          fonts(HEITI, BODY_PT), outline=0),
-    Style("Heading2", "heading 2", "paragraph", '<w:keepNext/>' + EXACT + INDENT_2,
-          fonts(KAITI, BODY_PT), outline=1),
+    Style(
+        "Normal",
+        "Normal",
+        "paragraph",
+        EXACT + INDENT_2 + '<w:jc w:val="both"/>',
+        fonts(FANGSONG, BODY_PT),
+    ),
+    Style(
+        "RKTitle",
+        "RK Title",
+        "paragraph",
+        '<w:keepNext/><w:spacing w:before="0" w:after="579" w:line="700" w:lineRule="exact"/>'
+        + NO_INDENT
+        + '<w:jc w:val="center"/>',
+        fonts(TITLE_FONT, 22),
+    ),
+    Style(
+        "Heading1",
+        "heading 1",
+        "paragraph",
+        "<w:keepNext/>" + EXACT + INDENT_2,
+        fonts(HEITI, BODY_PT),
+        outline=0,
+    ),
+    Style(
+        "Heading2",
+        "heading 2",
+        "paragraph",
+        "<w:keepNext/>" + EXACT + INDENT_2,
+        fonts(KAITI, BODY_PT),
+        outline=1,
+    ),
     Style("RKLead", "RK Lead", "character", rpr=fonts(KAITI, BODY_PT)),
-    Style("RKSignature", "RK Signature", "paragraph",
-          EXACT + NO_INDENT + '<w:ind w:right="640"/><w:jc w:val="right"/>', fonts(FANGSONG, BODY_PT)),
+    Style(
+        "RKSignature",
+        "RK Signature",
+        "paragraph",
+        EXACT + NO_INDENT + '<w:ind w:right="640"/><w:jc w:val="right"/>',
+        fonts(FANGSONG, BODY_PT),
+    ),
     Style("RKTable", "RK Table", "paragraph", TABLE_PPR, fonts(SONGTI, 10.5)),
     Style("RKTableSmall", "RK Table Small", "paragraph", TABLE_PPR, fonts(SONGTI, 9)),
-    Style("RKPageNumber", "RK Page Number", "paragraph",
-          '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0"/>' + NO_INDENT,
-          fonts(SONGTI, 14)),
-    Style("RKHeaderMark", "RK Header Mark", "paragraph",
-          '<w:snapToGrid w:val="0"/>' + NO_INDENT + '<w:jc w:val="center"/>',
-          fonts(HEITI, 14, bold=True) + '<w:color w:val="C00000"/>'),
+    Style(
+        "RKPageNumber",
+        "RK Page Number",
+        "paragraph",
+        '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0"/>' + NO_INDENT,
+        fonts(SONGTI, 14),
+    ),
+    Style(
+        "RKHeaderMark",
+        "RK Header Mark",
+        "paragraph",
+        '<w:snapToGrid w:val="0"/>' + NO_INDENT + '<w:jc w:val="center"/>',
+        fonts(HEITI, 14, bold=True) + '<w:color w:val="C00000"/>',
+    ),
 ]
 
 
@@ -116,22 +152,31 @@ def install_styles(doc: Document) -> None:  # type: ignore[valid-type]
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is not None:
         styles.remove(defaults)
-    styles.insert(0, parse_xml(
-        f"<w:docDefaults {W}><w:rPrDefault><w:rPr>{fonts(FANGSONG, BODY_PT)}</w:rPr></w:rPrDefault>"
-        f"<w:pPrDefault><w:pPr>{EXACT}</w:pPr></w:pPrDefault></w:docDefaults>"
-    ))
+    styles.insert(
+        0,
+        parse_xml(
+            f"<w:docDefaults {W}><w:rPrDefault><w:rPr>{fonts(FANGSONG, BODY_PT)}</w:rPr></w:rPrDefault>"
+            f"<w:pPrDefault><w:pPr>{EXACT}</w:pPr></w:pPrDefault></w:docDefaults>"
+        ),
+    )
     for style in STYLES:
         old = [s for s in styles.findall(qn("w:style")) if s.get(qn("w:styleId")) == style.id]
         for s in old:
             styles.remove(s)
         outline = f'<w:outlineLvl w:val="{style.outline}"/>' if style.outline is not None else ""
-        based = '<w:basedOn w:val="Normal"/>' if style.id != "Normal" and style.kind == "paragraph" else ""
+        based = (
+            '<w:basedOn w:val="Normal"/>'
+            if style.id != "Normal" and style.kind == "paragraph"
+            else ""
+        )
         ppr = f"<w:pPr>{style.ppr}{outline}</w:pPr>" if style.kind == "paragraph" else ""
         default = ' w:default="1"' if style.id == "Normal" else ""
-        styles.append(parse_xml(
-            f'<w:style {W} w:type="{style.kind}"{default} w:styleId="{style.id}">'
-            f'<w:name w:val="{style.name}"/>{based}<w:qFormat/>{ppr}<w:rPr>{style.rpr}</w:rPr></w:style>'
-        ))
+        styles.append(
+            parse_xml(
+                f'<w:style {W} w:type="{style.kind}"{default} w:styleId="{style.id}">'
+                f'<w:name w:val="{style.name}"/>{based}<w:qFormat/>{ppr}<w:rPr>{style.rpr}</w:rPr></w:style>'
+            )
+        )
 
 
 # --- paragraphs ------------------------------------------------------------------------------
@@ -177,7 +222,7 @@ def table(widths: list[int], rows: list[list[Cell]], style: str, header_rows: in
     assert sum(widths) <= TEXT_W, (sum(widths), TEXT_W)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     out = [
-        f"<w:tbl {W}><w:tblPr><w:tblW w:w=\"{sum(widths)}\" w:type=\"dxa\"/>"
+        f'<w:tbl {W}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
         '<w:jc w:val="center"/><w:tblBorders>'
         + "".join(
             f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
@@ -194,12 +239,15 @@ def table(widths: list[int], rows: list[list[Cell]], style: str, header_rows: in
         out.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
         col = 0
         for cell in row:
-            width = sum(widths[col:col + cell.span])
+            width = sum(widths[col : col + cell.span])
             col += cell.span
             span = f'<w:gridSpan w:val="{cell.span}"/>' if cell.span > 1 else ""
             vmerge = (
-                '<w:vMerge w:val="restart"/>' if cell.vmerge == "restart"
-                else "<w:vMerge/>" if cell.vmerge == "continue" else ""
+                '<w:vMerge w:val="restart"/>'
+                if cell.vmerge == "restart"
+                else "<w:vMerge/>"
+                if cell.vmerge == "continue"
+                else ""
             )
             text = "" if cell.vmerge == "continue" else escape(cell.text)
             out.append(
@@ -223,11 +271,11 @@ def proactive_table() -> str:
         return [Cell(text, 4)]
 
     def one(label: str, var: str) -> list[Cell]:
-        return [Cell(label), Cell("{{ proactive.%s }}" % var, 3)]
+        return [Cell(label), Cell(f"{{{{ proactive.{var} }}}}", 3)]
 
     def docs(label: str, var: str) -> list[Cell]:
         return [Cell(label)] + [
-            Cell("{{ proactive.%s.%s }}" % (var, c)) for c in ("issued", "repealed", "in_force")
+            Cell(f"{{{{ proactive.{var}.{c} }}}}") for c in ("issued", "repealed", "in_force")
         ]
 
     rows = [
@@ -249,8 +297,15 @@ def proactive_table() -> str:
     return table(widths, rows, "RKTable")
 
 
-APPLICANT_KEYS = ("natural", "business", "research", "public_interest", "legal_services",
-                  "other", "total")
+APPLICANT_KEYS = (
+    "natural",
+    "business",
+    "research",
+    "public_interest",
+    "legal_services",
+    "other",
+    "total",
+)
 
 
 def applications_table() -> str:
@@ -266,31 +321,36 @@ def applications_table() -> str:
     widths = [label_a, label_b, TEXT_W - label_a - label_b - 7 * number] + [number] * 7
 
     def numbers(key: str) -> list[Cell]:
-        return [Cell("{{ applications.%s.%s }}" % (key, c)) for c in APPLICANT_KEYS]
+        return [Cell(f"{{{{ applications.{key}.{c} }}}}") for c in APPLICANT_KEYS]
 
     rows: list[list[Cell]] = [
         [Cell(APPLICATION_NOTE, 3, "restart"), Cell("申请人情况", 7)],
-        [Cell("", 3, "continue"), Cell("自然人", 1, "restart"), Cell("法人或其他组织", 5),
-         Cell("总计", 1, "restart")],
+        [
+            Cell("", 3, "continue"),
+            Cell("自然人", 1, "restart"),
+            Cell("法人或其他组织", 5),
+            Cell("总计", 1, "restart"),
+        ],
         [Cell("", 3, "continue"), Cell("", 1, "continue")]
         + [Cell(t) for t in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")]
         + [Cell("", 1, "continue")],
     ]
-    results = [r for r in APPLICATION_ROWS if r.key not in ("received", "carried_over",
-                                                            "carried_forward")]
+    results = [
+        r for r in APPLICATION_ROWS if r.key not in ("received", "carried_over", "carried_forward")
+    ]
     first_result = True
     previous_group = None
     for row in APPLICATION_ROWS:
         if row.key in ("received", "carried_over", "carried_forward"):
-            rows.append([Cell(row.label, 3)] + numbers(row.key))
+            rows.append([Cell(row.label, 3), *numbers(row.key)])
             continue
         lead = Cell(APPLICATION_RESULTS_LABEL, 1, "restart" if first_result else "continue")
         first_result = False
         if row.group:
             group = Cell(row.group, 1, "continue" if row.group == previous_group else "restart")
-            rows.append([lead, group, Cell(row.label)] + numbers(row.key))
+            rows.append([lead, group, Cell(row.label), *numbers(row.key)])
         else:
-            rows.append([lead, Cell(row.label, 2)] + numbers(row.key))
+            rows.append([lead, Cell(row.label, 2), *numbers(row.key)])
         previous_group = row.group
     assert len(results) == 22 and len(rows) == 3 + 25
     return table(widths, rows, "RKTableSmall", header_rows=3)
@@ -304,10 +364,11 @@ def appeals_table() -> str:
     keys = ("upheld", "corrected", "other", "pending", "total")
     rows = [
         [Cell("行政复议", 5), Cell("行政诉讼", 10)],
-        [Cell(t, 1, "restart") for t in outcomes] + [Cell("未经复议直接起诉", 5), Cell("复议后起诉", 5)],
+        [Cell(t, 1, "restart") for t in outcomes]
+        + [Cell("未经复议直接起诉", 5), Cell("复议后起诉", 5)],
         [Cell("", 1, "continue")] * 5 + [Cell(t) for t in outcomes] * 2,
         [
-            Cell("{{ appeals.%s.%s }}" % (group, key))
+            Cell(f"{{{{ appeals.{group}.{key} }}}}")
             for group in ("review", "lawsuit_direct", "lawsuit_after_review")
             for key in keys
         ],
@@ -398,15 +459,18 @@ def build(output: Path = OUTPUT) -> Path:
         for old in sect.findall(qn(tag_name)):
             sect.remove(old)
     sect.append(parse_xml(f'<w:pgSz {W} w:w="{PAGE_W}" w:h="{PAGE_H}"/>'))
-    sect.append(parse_xml(
-        f'<w:pgMar {W} w:top="{TOP}" w:right="{RIGHT}" w:bottom="{BOTTOM}" w:left="{LEFT}" '
-        f'w:header="{HEADER_FROM_EDGE}" w:footer="{FOOTER_FROM_EDGE}" w:gutter="0"/>'
-    ))
+    sect.append(
+        parse_xml(
+            f'<w:pgMar {W} w:top="{TOP}" w:right="{RIGHT}" w:bottom="{BOTTOM}" w:left="{LEFT}" '
+            f'w:header="{HEADER_FROM_EDGE}" w:footer="{FOOTER_FROM_EDGE}" w:gutter="0"/>'
+        )
+    )
     sect.append(parse_xml(f'<w:cols {W} w:space="425"/>'))
-    sect.append(parse_xml(
-        f'<w:docGrid {W} w:type="lines" w:linePitch="{LINE_PITCH}" '
-        f'w:charSpace="{CHAR_SPACE}"/>'
-    ))
+    sect.append(
+        parse_xml(
+            f'<w:docGrid {W} w:type="lines" w:linePitch="{LINE_PITCH}" w:charSpace="{CHAR_SPACE}"/>'
+        )
+    )
 
     props = doc.core_properties
     props.title = "政府信息公开工作年度报告（2021年版格式）模板"

@@ -71,9 +71,20 @@ def to_pdf(docx: Path, outdir: Path) -> Path:
     """Convert with LibreOffice headless in a private profile; return the PDF, asserting it exists."""
     profile = outdir / "lo-profile"
     subprocess.run(
-        [soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(outdir), str(docx)],
-        check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": str(outdir)},
+        [
+            soffice(),
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(outdir)},
     )
     pdf = outdir / (docx.stem + ".pdf")
     assert pdf.is_file() and pdf.stat().st_size > 0, f"LibreOffice wrote no PDF for {docx}"
@@ -83,5 +94,6 @@ def to_pdf(docx: Path, outdir: Path) -> Path:
 def pdf_text(pdf: Path) -> str:
     exe = shutil.which("pdftotext")
     assert exe, "pdftotext is required: .ci/run installs poppler-utils"
-    return subprocess.run([exe, "-layout", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        [exe, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout

@@ -13,8 +13,11 @@ from tests.helpers import REPO
 
 def test_all_is_sorted_and_complete() -> None:
     assert reportkit.__all__ == sorted(reportkit.__all__)
-    public = {n for n in vars(reportkit) if not n.startswith("_") and n not in
-              {"annotations", "version", "PackageNotFoundError"}}
+    public = {
+        n
+        for n in vars(reportkit)
+        if not n.startswith("_") and n not in {"annotations", "version", "PackageNotFoundError"}
+    }
     modules = {n for n in public if type(getattr(reportkit, n)).__name__ == "module"}
     assert set(reportkit.__all__) - {"__version__"} == public - modules
     assert reportkit.__version__ == "0.1.0"
@@ -24,9 +27,12 @@ def test_stage_by_stage_equals_one_call(tmp_path: Path) -> None:
     report = reportkit.load(REPO / "fixtures" / "huaian-2024.toml")
     assert reportkit.check(report) == []
     narrative = reportkit.narrate(report)
-    assert narrative.sentences["part6.info_processing_fee"] == "2024年，本机关共收取信息处理费3940元。"
-    staged = reportkit.write(reportkit.document(report, narrative, marks=["示例数据"]),
-                             tmp_path / "a.docx")
+    assert (
+        narrative.sentences["part6.info_processing_fee"] == "2024年，本机关共收取信息处理费3940元。"
+    )
+    staged = reportkit.write(
+        reportkit.document(report, narrative, marks=["示例数据"]), tmp_path / "a.docx"
+    )
     whole = reportkit.render(report, tmp_path / "b.docx").output
     assert staged.read_bytes() == whole.read_bytes()
 
@@ -39,7 +45,8 @@ def test_library_example_in_docs_runs(tmp_path: Path) -> None:
     for name in ("jiangpo-2022.toml", "huaian-2024.toml"):
         (tmp_path / "fixtures" / name).write_bytes((REPO / "fixtures" / name).read_bytes())
     for code in blocks:
-        result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                                text=True, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+        )
         assert result.returncode == 0, result.stderr
     assert (tmp_path / "jiangpo-2022.docx").is_file()

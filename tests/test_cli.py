@@ -11,8 +11,13 @@ from tests.helpers import FIXTURES, projection
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "reportkit", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "reportkit", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 def test_render_writes_beside_the_data_file_by_default(tmp_path: Path) -> None:
@@ -47,11 +52,18 @@ def test_render_malformed_toml_names_file_and_line(tmp_path: Path) -> None:
 def test_render_refuses_failing_checks_then_force_marks_it(tmp_path: Path) -> None:
     text = (FIXTURES / "huaian-2024.toml").read_text(encoding="utf-8")
     bad = tmp_path / "bad.toml"
-    bad.write_text(text.replace("[ 3001,    53,     0,     0,    61,     4,  3119]",
-                                "[ 3001,    53,     0,     0,    61,     4,  3120]"), encoding="utf-8")
+    bad.write_text(
+        text.replace(
+            "[ 3001,    53,     0,     0,    61,     4,  3119]",
+            "[ 3001,    53,     0,     0,    61,     4,  3120]",
+        ),
+        encoding="utf-8",
+    )
     result = run("render", str(bad))
     assert result.returncode == 1
-    assert "applications.received.total 三：一、本年新收政府信息公开申请数量 × 总计" in result.stderr
+    assert (
+        "applications.received.total 三：一、本年新收政府信息公开申请数量 × 总计" in result.stderr
+    )
     assert "应为 3119（= 3001 + 53 + 0 + 0 + 61 + 4），实为 3120 [C]" in result.stderr
     assert "未生成文件" in result.stderr
     assert not (tmp_path / "bad.docx").exists()
@@ -64,8 +76,12 @@ def test_check_reports_json_for_other_tools(tmp_path: Path) -> None:
     ok = run("check", "--format", "json", str(FIXTURES / "jiangpo-2022.toml"))
     assert ok.returncode == 0 and json.loads(ok.stdout) == []
     bad = tmp_path / "bad.toml"
-    bad.write_text((FIXTURES / "jiangpo-2022.toml").read_text(encoding="utf-8").replace(
-        "licensing = 0", "licensing = -1"), encoding="utf-8")
+    bad.write_text(
+        (FIXTURES / "jiangpo-2022.toml")
+        .read_text(encoding="utf-8")
+        .replace("licensing = 0", "licensing = -1"),
+        encoding="utf-8",
+    )
     result = run("--lang", "en", "check", "--format", "json", str(bad))
     assert result.returncode == 1
     [problem] = json.loads(result.stdout)
@@ -86,6 +102,7 @@ def test_schema_describes_the_data_file() -> None:
     assert result.returncode == 0
     schema = json.loads(result.stdout)
     assert {"agency", "applications", "appeals", "proactive", "part6", "year"} <= set(
-        schema["properties"])
+        schema["properties"]
+    )
     assert schema["additionalProperties"] is False
     assert set(schema["required"]) >= {"year", "date", "agency", "applications"}

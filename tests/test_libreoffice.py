@@ -15,8 +15,10 @@ from tests.helpers import FIXTURES, normalise, pdf_text
 
 def test_both_fixtures_convert_to_pdf_in_one_soffice_run(tmp_path: Path) -> None:
     assert find_soffice(), "LibreOffice is required (apt-get install libreoffice-writer-nogui)"
-    docs = [reportkit.render(FIXTURES / f"{name}.toml", tmp_path / f"{name}.docx").output
-            for name in ("jiangpo-2022", "huaian-2024")]
+    docs = [
+        reportkit.render(FIXTURES / f"{name}.toml", tmp_path / f"{name}.docx").output
+        for name in ("jiangpo-2022", "huaian-2024")
+    ]
     pdfs = convert(docs)
     assert [p.name for p in pdfs] == ["jiangpo-2022.pdf", "huaian-2024.pdf"]
     for pdf in pdfs:

@@ -39,8 +39,9 @@ def test_seed_loads_with_every_figure(seed_text: str) -> None:
 
 
 def test_rows_keyed_by_column_equal_rows_as_lists(seed_text: str) -> None:
-    listed = seed_text.replace("received                         = [0, 0, 0, 0, 0, 0, 0]",
-                               "received = [3, 1, 0, 0, 0, 2]")
+    listed = seed_text.replace(
+        "received                         = [0, 0, 0, 0, 0, 0, 0]", "received = [3, 1, 0, 0, 0, 2]"
+    )
     keyed = seed_text.replace(
         "received                         = [0, 0, 0, 0, 0, 0, 0]",
         "received = { natural = 3, business = 1, research = 0, public_interest = 0, "
@@ -55,7 +56,8 @@ def test_rows_keyed_by_column_equal_rows_as_lists(seed_text: str) -> None:
 def test_omitted_totals_are_computed(huaian_text: str) -> None:
     text = set_row(huaian_text, "received", "[3001, 53, 0, 0, 61, 4]")
     text = set_row(text, "total", "[2932, 53, 0, 0, 61, 4, 3050]").replace(
-        "total = [2932, 53, 0, 0, 61, 4, 3050]", "")
+        "total = [2932, 53, 0, 0, 61, 4, 3050]", ""
+    )
     report = parse(text)
     assert report.applications.total is None and report.applications.received.total is None
     full = report.complete().applications
@@ -77,37 +79,76 @@ def test_unknown_key_suggests_the_nearest(seed_text: str) -> None:
         ("unknown_key", "agency.shortname", 14),
     ]
     assert found[1].params == {"key": "shortname", "suggestion": "short_name"}
-    assert found[1].format() == "t.toml:14: agency.shortname: 未知的键「shortname」，是否应为「short_name」？"
+    assert (
+        found[1].format()
+        == "t.toml:14: agency.shortname: 未知的键「shortname」，是否应为「short_name」？"
+    )
 
 
 @pytest.mark.parametrize(
     ("old", "new", "code", "path", "label"),
     [
-        ("licensing = 0", "licensing = 1.5", "fraction_count", "proactive.licensing",
-         "二：行政许可"),
+        (
+            "licensing = 0",
+            "licensing = 1.5",
+            "fraction_count",
+            "proactive.licensing",
+            "二：行政许可",
+        ),
         ("licensing = 0", "licensing = -2", "negative", "proactive.licensing", "二：行政许可"),
         ("licensing = 0", 'licensing = "0"', "not_integer", "proactive.licensing", "二：行政许可"),
-        ("licensing = 0", "licensing = 99999999999", "too_large", "proactive.licensing",
-         "二：行政许可"),
+        (
+            "licensing = 0",
+            "licensing = 99999999999",
+            "too_large",
+            "proactive.licensing",
+            "二：行政许可",
+        ),
         ("fees      = 0", "fees      = nan", "not_finite", "proactive.fees", "二：行政事业性收费"),
         ("fees      = 0", "fees      = -1.5", "negative", "proactive.fees", "二：行政事业性收费"),
-        ("not_processed.repeated           = [0, 0, 0, 0, 0, 0, 0]",
-         "not_processed.repeated = [0, 0, 0, 0, 0, 0, 0, 0]", "row_length",
-         "applications.not_processed.repeated", "三：（五）不予处理2.重复申请"),
-        ("not_processed.repeated           = [0, 0, 0, 0, 0, 0, 0]",
-         "not_processed.repeated = [0, 0, 0, 0, 0, 0.5, 0]", "fraction_count",
-         "applications.not_processed.repeated", "三：（五）不予处理2.重复申请 × 其他"),
-        ("review               = [0,       0,       0,       0,       0]",
-         "review               = [0, 0, 0]", "row_length", "appeals.review", "四：行政复议"),
+        (
+            "not_processed.repeated           = [0, 0, 0, 0, 0, 0, 0]",
+            "not_processed.repeated = [0, 0, 0, 0, 0, 0, 0, 0]",
+            "row_length",
+            "applications.not_processed.repeated",
+            "三：（五）不予处理2.重复申请",
+        ),
+        (
+            "not_processed.repeated           = [0, 0, 0, 0, 0, 0, 0]",
+            "not_processed.repeated = [0, 0, 0, 0, 0, 0.5, 0]",
+            "fraction_count",
+            "applications.not_processed.repeated",
+            "三：（五）不予处理2.重复申请 × 其他",
+        ),
+        (
+            "review               = [0,       0,       0,       0,       0]",
+            "review               = [0, 0, 0]",
+            "row_length",
+            "appeals.review",
+            "四：行政复议",
+        ),
         ("date = 2023-01-10", 'date = "next week"', "not_date", "date", ""),
         ("year = 2022", "year = 2020", "year_before_2021", "year", ""),
         ('level = "town"', 'level = "village"', "bad_choice", "agency.level", ""),
     ],
-    ids=["fraction", "negative", "string", "huge", "nan", "negative-fee", "too-many-values",
-         "fraction-in-row", "too-few-values", "bad-date", "year-2020", "bad-level"],
+    ids=[
+        "fraction",
+        "negative",
+        "string",
+        "huge",
+        "nan",
+        "negative-fee",
+        "too-many-values",
+        "fraction-in-row",
+        "too-few-values",
+        "bad-date",
+        "year-2020",
+        "bad-level",
+    ],
 )
-def test_bad_values_are_located_and_explained(seed_text: str, old: str, new: str, code: str,
-                                              path: str, label: str) -> None:
+def test_bad_values_are_located_and_explained(
+    seed_text: str, old: str, new: str, code: str, path: str, label: str
+) -> None:
     assert old in seed_text
     problem = one(seed_text.replace(old, new, 1))
     assert (problem.code, problem.path, problem.label) == (code, path, label)
@@ -155,6 +196,9 @@ def test_narrative_block_shapes(seed_text: str) -> None:
     assert first.text.startswith("江坡镇在认真贯彻") and not first.lead
     assert lead.lead == "（一）主动公开法定内容。"
     assert report.part5.text[0].heading == "（一）存在的问题"
-    problem = one(seed_text.replace('{ heading = "（一）存在的问题" }',
-                                    '{ heading = "（一）存在的问题", text = "x" }'))
+    problem = one(
+        seed_text.replace(
+            '{ heading = "（一）存在的问题" }', '{ heading = "（一）存在的问题", text = "x" }'
+        )
+    )
     assert (problem.code, problem.path) == ("heading_with_text", "part5.text[0]")

@@ -52,9 +52,12 @@ def test_statistics_period_and_fee_sentences_follow_the_year(
     assert "2023年，本机关共收取信息处理费3940元。" in moved
 
 
-def test_sentence_can_be_replaced_or_switched_off(huaian_text: str, write_data, tmp_path: Path) -> None:
+def test_sentence_can_be_replaced_or_switched_off(
+    huaian_text: str, write_data, tmp_path: Path
+) -> None:
     text = huaian_text.replace(
-        "[agency]", '[sentences]\n"part6.admin_fees" = "收费情况见附表。"\n"title" = false\n\n[agency]'
+        "[agency]",
+        '[sentences]\n"part6.admin_fees" = "收费情况见附表。"\n"title" = false\n\n[agency]',
     )
     lines = render_text(text, write_data, tmp_path)
     assert "收费情况见附表。" in lines
@@ -62,14 +65,15 @@ def test_sentence_can_be_replaced_or_switched_off(huaian_text: str, write_data, 
     assert not any(line.endswith("政府信息公开工作年度报告") for line in lines)
 
 
-NASTY = 'A & <B> "C" {{ x }} {% if %} {_{ y }_} \'q\' 𠀀😀 末尾'
+NASTY = "A & <B> \"C\" {{ x }} {% if %} {_{ y }_} 'q' 𠀀😀 末尾"
 
 
 def test_narrative_comes_out_verbatim(seed_text: str, write_data, tmp_path: Path) -> None:
     paragraph = NASTY + "\n第二行"
     toml_value = paragraph.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     text = seed_text.replace(
-        "[part2]\ntext = [", f'[part2]\ntext = [\n  "{toml_value}",\n  {{ lead = "<L&>", text = "{{{{t}}}}" }},'
+        "[part2]\ntext = [",
+        f'[part2]\ntext = [\n  "{toml_value}",\n  {{ lead = "<L&>", text = "{{{{t}}}}" }},',
     )
     out = tmp_path / "nasty.docx"
     reportkit.render(write_data(text), out)
@@ -112,8 +116,12 @@ def test_core_properties_come_from_the_data(tmp_path: Path) -> None:
 
 
 def header_text(docx: Path) -> str:
-    return "".join(paragraph_text(p) for p in xml_part(docx, "word/header1.xml").iter(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"))
+    return "".join(
+        paragraph_text(p)
+        for p in xml_part(docx, "word/header1.xml").iter(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
+        )
+    )
 
 
 def test_sample_data_is_marked_in_the_header(tmp_path: Path) -> None:
@@ -125,9 +133,13 @@ def test_sample_data_is_marked_in_the_header(tmp_path: Path) -> None:
     assert header_text(seed) == ""
 
 
-def test_failing_checks_write_nothing_unless_forced(seed_text: str, write_data, tmp_path: Path) -> None:
-    bad = seed_text.replace("received                         = [0, 0, 0, 0, 0, 0, 0]",
-                            "received                         = [1, 0, 0, 0, 0, 0, 1]")
+def test_failing_checks_write_nothing_unless_forced(
+    seed_text: str, write_data, tmp_path: Path
+) -> None:
+    bad = seed_text.replace(
+        "received                         = [0, 0, 0, 0, 0, 0, 0]",
+        "received                         = [1, 0, 0, 0, 0, 0, 1]",
+    )
     assert bad != seed_text
     out = tmp_path / "bad.docx"
     with pytest.raises(DataError) as caught:

@@ -33,8 +33,10 @@ def test_page_is_a4_with_gbt9704_margins_and_line_grid(rendered: Path) -> None:
     size = sect.find(f"{W}pgSz")
     assert (size.get(f"{W}w"), size.get(f"{W}h")) == ("11906", "16838")
     margins = sect.find(f"{W}pgMar")
-    mm = {k: round(int(margins.get(f"{W}{k}")) * 25.4 / 1440) for k in
-          ("top", "bottom", "left", "right")}
+    mm = {
+        k: round(int(margins.get(f"{W}{k}")) * 25.4 / 1440)
+        for k in ("top", "bottom", "left", "right")
+    }
     assert mm == {"top": 37, "bottom": 35, "left": 28, "right": 26}
     grid = sect.find(f"{W}docGrid")
     assert grid.get(f"{W}type") == "lines"
@@ -49,15 +51,22 @@ def test_page_is_a4_with_gbt9704_margins_and_line_grid(rendered: Path) -> None:
 
 def test_fonts_are_declared_as_east_asian_with_zh_cn(rendered: Path) -> None:
     styles = xml_part(rendered, "word/styles.xml")
-    expected = {"Normal": "仿宋_GB2312", "Heading1": "黑体", "Heading2": "楷体_GB2312",
-                "RKLead": "楷体_GB2312", "RKTitle": "方正小标宋简体"}
+    expected = {
+        "Normal": "仿宋_GB2312",
+        "Heading1": "黑体",
+        "Heading2": "楷体_GB2312",
+        "RKLead": "楷体_GB2312",
+        "RKTitle": "方正小标宋简体",
+    }
     for style_id, font in expected.items():
         rpr = style(styles, style_id).find(f"{W}rPr")
         assert rpr.find(f"{W}rFonts").get(f"{W}eastAsia") == font, style_id
         assert rpr.find(f"{W}rFonts").get(f"{W}ascii") == "Times New Roman"
         assert rpr.find(f"{W}lang").get(f"{W}eastAsia") == "zh-CN"
-    sizes = {s: style(styles, s).find(f"{W}rPr/{W}sz").get(f"{W}val")
-             for s in ("Normal", "RKTitle", "RKPageNumber")}
+    sizes = {
+        s: style(styles, s).find(f"{W}rPr/{W}sz").get(f"{W}val")
+        for s in ("Normal", "RKTitle", "RKPageNumber")
+    }
     assert sizes == {"Normal": "32", "RKTitle": "44", "RKPageNumber": "28"}  # 3号, 2号, 4号
     body = style(styles, "Normal").find(f"{W}pPr")
     assert body.find(f"{W}spacing").get(f"{W}lineRule") == "exact"
@@ -70,9 +79,15 @@ def test_page_numbers_sit_on_the_outer_side(rendered: Path) -> None:
     settings = xml_part(rendered, "word/settings.xml")
     assert settings.find(f"{W}evenAndOddHeaders") is not None
     sect = xml_part(rendered).find(f"{W}body/{W}sectPr")
-    rels = {r.get("Id"): r.get("Target") for r in xml_part(rendered, "word/_rels/document.xml.rels")}
-    footers = {ref.get(f"{W}type"): rels[ref.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")]
-               for ref in sect.findall(f"{W}footerReference")}
+    rels = {
+        r.get("Id"): r.get("Target") for r in xml_part(rendered, "word/_rels/document.xml.rels")
+    }
+    footers = {
+        ref.get(f"{W}type"): rels[
+            ref.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+        ]
+        for ref in sect.findall(f"{W}footerReference")
+    }
     for kind, align in (("default", "right"), ("even", "left")):
         footer = xml_part(rendered, "word/" + footers[kind])
         p = footer.find(f"{W}p")
@@ -99,9 +114,12 @@ def test_tables_have_the_format_s_rows_columns_and_merges(rendered: Path) -> Non
     # every row spans the full grid
     for table, width in zip(tables, grid_columns, strict=True):
         for tr in table.findall(f"{W}tr"):
-            spans = [int(tc.find(f"{W}tcPr/{W}gridSpan").get(f"{W}val"))
-                     if tc.find(f"{W}tcPr/{W}gridSpan") is not None else 1
-                     for tc in tr.findall(f"{W}tc")]
+            spans = [
+                int(tc.find(f"{W}tcPr/{W}gridSpan").get(f"{W}val"))
+                if tc.find(f"{W}tcPr/{W}gridSpan") is not None
+                else 1
+                for tc in tr.findall(f"{W}tc")
+            ]
             assert sum(spans) == width
     # table widths fit the text block
     margins = xml_part(rendered).find(f"{W}body/{W}sectPr/{W}pgMar")
@@ -113,18 +131,44 @@ def test_tables_have_the_format_s_rows_columns_and_merges(rendered: Path) -> Non
 def test_table_figures_land_in_their_cells(rendered: Path) -> None:
     lines = projection(rendered)
     start = lines.index("一、本年新收政府信息公开申请数量")
-    assert lines[start:start + 8] == ["一、本年新收政府信息公开申请数量",
-                                      "3001", "53", "0", "0", "61", "4", "3119"]
+    assert lines[start : start + 8] == [
+        "一、本年新收政府信息公开申请数量",
+        "3001",
+        "53",
+        "0",
+        "0",
+        "61",
+        "4",
+        "3119",
+    ]
     end = lines.index("四、结转下年度继续办理")
-    assert lines[end + 1:end + 8] == ["103", "0", "0", "0", "0", "0", "103"]
-    appeals = lines[lines.index("复议后起诉") + 11:][:15]
-    assert appeals == ["72", "64", "178", "37", "351", "13", "4", "8", "1", "26",
-                       "12", "1", "1", "6", "20"]
+    assert lines[end + 1 : end + 8] == ["103", "0", "0", "0", "0", "0", "103"]
+    appeals = lines[lines.index("复议后起诉") + 11 :][:15]
+    assert appeals == [
+        "72",
+        "64",
+        "178",
+        "37",
+        "351",
+        "13",
+        "4",
+        "8",
+        "1",
+        "26",
+        "12",
+        "1",
+        "1",
+        "6",
+        "20",
+    ]
 
 
 def test_committed_template_is_what_the_build_script_makes(tmp_path: Path) -> None:
     built = tmp_path / "built.docx"
-    subprocess.run([sys.executable, str(REPO / "templates" / "build_template.py"), str(built)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(REPO / "templates" / "build_template.py"), str(built)],
+        check=True,
+        capture_output=True,
+    )
     assert built.read_bytes() == (REPO / "templates" / "gov-info-disclosure-2021.docx").read_bytes()
     assert default_template().read_bytes() == built.read_bytes()

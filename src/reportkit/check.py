@@ -39,8 +39,9 @@ def _sum_text(values: list[int]) -> str:
     return " + ".join(str(v) for v in values)
 
 
-def _problem(report: Report, loc: tuple[str, ...], rule: str, expected: int, arithmetic: str,
-             found: int) -> Problem:
+def _problem(
+    report: Report, loc: tuple[str, ...], rule: str, expected: int, arithmetic: str, found: int
+) -> Problem:
     return Problem(
         "rule_mismatch",
         {"expected": expected, "arithmetic": arithmetic, "found": found},
@@ -61,8 +62,14 @@ def rule_c(report: Report) -> Iterator[Problem]:
             continue
         if value.total != value.computed_total():
             loc = ("applications", *row.key.split("."), "total")
-            yield _problem(report, loc, "C", value.computed_total(),
-                           _sum_text(list(value.parts())), value.total)
+            yield _problem(
+                report,
+                loc,
+                "C",
+                value.computed_total(),
+                _sum_text(list(value.parts())),
+                value.total,
+            )
 
 
 def rule_t4(report: Report) -> Iterator[Problem]:
@@ -70,8 +77,14 @@ def rule_t4(report: Report) -> Iterator[Problem]:
     for row in APPEAL_ROWS:
         value = getattr(report.appeals, row.key)
         if value.total is not None and value.total != value.computed_total():
-            yield _problem(report, ("appeals", row.key, "total"), "T4", value.computed_total(),
-                           _sum_text(list(value.parts())), value.total)
+            yield _problem(
+                report,
+                ("appeals", row.key, "total"),
+                "T4",
+                value.computed_total(),
+                _sum_text(list(value.parts())),
+                value.total,
+            )
 
 
 def rule_b(report: Report) -> Iterator[Problem]:
@@ -84,8 +97,14 @@ def rule_b(report: Report) -> Iterator[Problem]:
         found = given.filled().value(column.key)
         values = [r.value(column.key) or 0 for r in rows]
         if found != sum(values):
-            yield _problem(report, ("applications", "total", column.key), "B", sum(values),
-                           _sum_text(values), found or 0)
+            yield _problem(
+                report,
+                ("applications", "total", column.key),
+                "B",
+                sum(values),
+                _sum_text(values),
+                found or 0,
+            )
 
 
 def rule_a(report: Report) -> Iterator[Problem]:
@@ -101,8 +120,14 @@ def rule_a(report: Report) -> Iterator[Problem]:
             loc = ("applications", "carried_forward", column.key)
             yield Problem(
                 "rule_a",
-                {"left": received + carried, "received": received, "carried": carried,
-                 "right": handled + forward, "handled": handled, "forward": forward},
+                {
+                    "left": received + carried,
+                    "received": received,
+                    "carried": carried,
+                    "right": handled + forward,
+                    "handled": handled,
+                    "forward": forward,
+                },
                 file=report.source,
                 path=".".join(loc),
                 line=report.line_of(*loc),

@@ -92,8 +92,14 @@ def build(lang: str) -> click.Group:
     @click.option("--force", is_flag=True, help=t("help_force"))
     @click.option("--pdf", "pdf", is_flag=True, help=t("help_pdf"))
     @click.pass_obj
-    def render(printer: Printer, data: Path, output: Path | None, template: Path | None,
-               force: bool, pdf: bool) -> None:
+    def render(
+        printer: Printer,
+        data: Path,
+        output: Path | None,
+        template: Path | None,
+        force: bool,
+        pdf: bool,
+    ) -> None:
         report = load(data)
         try:
             result = api.render(report, output, template=template, force=force)
@@ -112,8 +118,13 @@ def build(lang: str) -> click.Group:
 
     @command("check", "help_check")
     @click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
-    @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-                  help=t("help_format"))
+    @click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        help=t("help_format"),
+    )
     @click.option("--strict", is_flag=True, help=t("help_strict"))
     @click.pass_obj
     def check_command(printer: Printer, data: tuple[Path, ...], fmt: str, strict: bool) -> None:
@@ -128,8 +139,11 @@ def build(lang: str) -> click.Group:
             if not found:
                 passed.append(path)
         if fmt == "json":
-            click.echo(json.dumps([p.to_dict(printer.lang) for p in problems],
-                                  ensure_ascii=False, indent=2))
+            click.echo(
+                json.dumps(
+                    [p.to_dict(printer.lang) for p in problems], ensure_ascii=False, indent=2
+                )
+            )
         else:
             printer.problems(problems, stdout=True)
             for path in passed:

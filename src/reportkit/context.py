@@ -79,8 +79,8 @@ def _proactive(report: Report) -> dict[str, Any]:
 
 
 def _applications(report: Report) -> dict[str, Any]:
-    data = report.applications.model_dump()
-    return _stringify(data)
+    strings: dict[str, Any] = _stringify(report.applications.model_dump())
+    return strings
 
 
 def _stringify(tree: Any) -> Any:

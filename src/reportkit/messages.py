@@ -38,7 +38,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "too_large": ("数值过大：{found}", "number too large: {found}"),
     "not_finite": ("应为数字，实为 {found}", "expected a number, found {found}"),
     "not_number": ("应为数字，实为 {found}", "expected a number, found {found}"),
-    "not_string": ("应为文字（用引号括起），实为 {found}", "expected text in quotes, found {found}"),
+    "not_string": (
+        "应为文字（用引号括起），实为 {found}",
+        "expected text in quotes, found {found}",
+    ),
     "empty_string": ("不能为空", "must not be empty"),
     "not_bool": ("应为 true 或 false，实为 {found}", "expected true or false, found {found}"),
     "not_date": (
@@ -61,7 +64,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the 2019 format is not supported",
     ),
     "year_too_late": ("报告年度 {found} 不合理", "report year {found} is not plausible"),
-    "bad_choice": ("应为以下之一：{allowed}，实为 {found}", "expected one of {allowed}, found {found}"),
+    "bad_choice": (
+        "应为以下之一：{allowed}，实为 {found}",
+        "expected one of {allowed}, found {found}",
+    ),
     "heading_with_text": (
         "独立小标题（heading）不能同时带有正文（text/lead）",
         "a standing sub-head (heading) cannot also have text or lead",
@@ -121,7 +127,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "warning_prefix": ("警告：", "warning: "),
     "rendered": ("已生成 {path}", "wrote {path}"),
     "pdf_written": ("已生成 {path}", "wrote {path}"),
-    "problems_found": ("共发现 {errors} 个错误、{warnings} 个警告", "{errors} errors, {warnings} warnings"),
+    "problems_found": (
+        "共发现 {errors} 个错误、{warnings} 个警告",
+        "{errors} errors, {warnings} warnings",
+    ),
     "check_ok": ("{file}：校验通过", "{file}: all checks passed"),
     "not_written": ("有错误，未生成文件", "errors found, nothing was written"),
     "forced": (
@@ -136,14 +145,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "help_version": ("显示版本号并退出", "show the version and exit"),
     "help_help": ("显示本帮助并退出", "show this help and exit"),
-    "help_lang": ("提示语言：zh（中文，默认）或 en（英文）", "message language: zh (default) or en"),
-    "help_debug": ("出错时显示完整的调用栈（用于报告问题）", "show the traceback of an error (for bug reports)"),
+    "help_lang": (
+        "提示语言：zh（中文，默认）或 en（英文）",
+        "message language: zh (default) or en",
+    ),
+    "help_debug": (
+        "出错时显示完整的调用栈（用于报告问题）",
+        "show the traceback of an error (for bug reports)",
+    ),
     "help_render": (
         "校验数据文件并生成报告（.docx）。默认输出到数据文件旁，同名，扩展名 .docx。",
         "check a data file and write its report (.docx); by default beside the data file, same name.",
     ),
     "help_output": ("输出文件路径", "output file"),
-    "help_template": ("使用自定义模板（.docx）", "use this template (.docx) instead of the official one"),
+    "help_template": (
+        "使用自定义模板（.docx）",
+        "use this template (.docx) instead of the official one",
+    ),
     "help_force": (
         "数据未通过校验时仍然生成，并在页眉标注「未通过校验」",
         "render even when checks fail; the document is marked 未通过校验 in its header",

@@ -31,7 +31,7 @@ from pydantic_core import PydanticCustomError
 
 from reportkit.locate import KeyLines
 
-FORMAT_2021 = "gov-info-disclosure-2021"
+FORMAT_2021: Literal["gov-info-disclosure-2021"] = "gov-info-disclosure-2021"
 FIRST_YEAR = 2021
 
 Count = Annotated[StrictInt, Field(ge=0, le=10**9)]
@@ -142,10 +142,13 @@ class ApplicantRow(_Strict):
         return sum(self.parts())
 
     def filled(self) -> ApplicantRow:
-        return self.model_copy(update={"total": self.computed_total()}) if self.total is None else self
+        return (
+            self.model_copy(update={"total": self.computed_total()}) if self.total is None else self
+        )
 
     def value(self, column: str) -> int | None:
-        return getattr(self, column)
+        value: int | None = getattr(self, column)
+        return value
 
 
 ApplicantRowIn = Annotated[ApplicantRow, _row_from_list(_APPLICANT_KEYS)]
@@ -167,10 +170,13 @@ class OutcomeRow(_Strict):
         return sum(self.parts())
 
     def filled(self) -> OutcomeRow:
-        return self.model_copy(update={"total": self.computed_total()}) if self.total is None else self
+        return (
+            self.model_copy(update={"total": self.computed_total()}) if self.total is None else self
+        )
 
     def value(self, column: str) -> int | None:
-        return getattr(self, column)
+        value: int | None = getattr(self, column)
+        return value
 
 
 OutcomeRowIn = Annotated[OutcomeRow, _row_from_list(_OUTCOME_KEYS)]
@@ -279,9 +285,7 @@ class Applications(_Strict):
 
     def computed_total(self) -> ApplicantRow:
         rows = [r for _, r in self.outcome_rows()]
-        sums = {
-            c.key: sum(getattr(r, c.key) for r in rows) for c in APPLICANT_COLUMNS[:-1]
-        }
+        sums = {c.key: sum(getattr(r, c.key) for r in rows) for c in APPLICANT_COLUMNS[:-1]}
         return ApplicantRow(**sums, total=sum(r.filled().total or 0 for r in rows))
 
 

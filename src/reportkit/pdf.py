@@ -39,7 +39,9 @@ def find_soffice() -> str | None:
     return None
 
 
-def convert(documents: Sequence[Path], outdir: Path | None = None, timeout: float = 600) -> list[Path]:
+def convert(
+    documents: Sequence[Path], outdir: Path | None = None, timeout: float = 600
+) -> list[Path]:
     """Return the PDFs made from `documents` (beside each, or in `outdir`) by one soffice run."""
     if not documents:
         return []
@@ -49,12 +51,25 @@ def convert(documents: Sequence[Path], outdir: Path | None = None, timeout: floa
     with tempfile.TemporaryDirectory(prefix="reportkit-pdf-") as temp:
         work = Path(temp)
         profile = (work / "profile").as_uri()
-        command = [exe, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-                   "--convert-to", "pdf", "--outdir", str(work / "out"),
-                   *[str(d) for d in documents]]
+        command = [
+            exe,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work / "out"),
+            *[str(d) for d in documents],
+        ]
         try:
-            subprocess.run(command, capture_output=True, timeout=timeout, check=False,
-                           env={**os.environ, "HOME": temp})
+            subprocess.run(
+                command,
+                capture_output=True,
+                timeout=timeout,
+                check=False,
+                env={**os.environ, "HOME": temp},
+            )
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise OutputError(Problem("pdf_failed", {"detail": str(exc)})) from exc
         results = []

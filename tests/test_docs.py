@@ -1,0 +1,34 @@
+"""The documentation names every field of the data file."""
+
+from __future__ import annotations
+
+import typing
+
+from pydantic import BaseModel
+
+from reportkit.load import _model_in
+from reportkit.model import Report
+from reportkit.narrate import rulebook
+from tests.helpers import REPO
+
+
+def field_names(model: type[BaseModel]) -> set[str]:
+    names = set()
+    for name, field in model.model_fields.items():
+        names.add(name)
+        inner = _model_in(field.annotation)
+        if inner is not None and inner is not model:
+            names |= field_names(inner)
+    return names
+
+
+def test_data_format_doc_names_every_field_and_sentence() -> None:
+    doc = (REPO / "docs" / "data-format.md").read_text(encoding="utf-8")
+
+    def documented(name: str) -> bool:
+        return any(form in doc for form in (f"`{name}`", f"`{name}.", f".{name}`", f"[{name}]"))
+
+    missing = sorted(n for n in field_names(Report) if not documented(n))
+    assert missing == []
+    assert sorted(i for i in rulebook().ids() if f"`{i}`" not in doc) == []
+    assert typing.get_args(Report.model_fields["format"].annotation)[0] in doc
