@@ -38,6 +38,18 @@ class Result:
         return [p for p in self.problems if p.severity == "warning"]
 
 
+def last_year(report: Report, previous: Report | Path | str | None = None) -> Report | None:
+    """Return last year's report: `previous` if given, else the file the data's `previous` key
+    names (relative to the data file), else None."""
+    if isinstance(previous, Report):
+        return previous
+    if previous is not None:
+        return load(previous)
+    if report.previous:
+        return load(Path(report.source).parent / report.previous)
+    return None
+
+
 def default_output(data: Path | str) -> Path:
     """Return where a report goes by default: beside its data file, with `.docx`."""
     return Path(data).with_suffix(".docx")
@@ -48,12 +60,14 @@ def render(
     output: Path | str | None = None,
     *,
     template: Path | str | None = None,
+    previous: Report | Path | str | None = None,
     force: bool = False,
     extra_marks: Sequence[str] = (),
 ) -> Result:
     """Return the result of rendering `data` (a report or a data file) into a .docx file.
 
-    The report is checked first; if any check fails, `DataError` is raised and nothing is
+    The report is checked first (against last year's, `previous`, when given or named in the
+    data); if any check fails, `DataError` is raised and nothing is
     written, unless `force` is set: then the document is written and marked 「未通过校验」.
     """
     report = data if isinstance(data, Report) else load(data)
@@ -61,7 +75,7 @@ def render(
         if not report.source:
             raise ValueError("output is required when rendering a Report not loaded from a file")
         output = default_output(report.source)
-    problems = check(report)
+    problems = check(report, last_year(report, previous))
     errors = [p for p in problems if p.severity == "error"]
     if errors and not force:
         raise DataError(problems)

@@ -23,6 +23,7 @@ from rich.markup import escape
 from reportkit import api
 from reportkit.check import check
 from reportkit.errors import DataError, Problem, ReportkitError
+from reportkit.fill import fill as fill_totals
 from reportkit.load import load
 from reportkit.messages import LANGS, translate
 from reportkit.model import Report
@@ -89,6 +90,7 @@ def build(lang: str) -> click.Group:
     @click.argument("data", type=click.Path(path_type=Path))
     @click.option("-o", "--output", type=click.Path(path_type=Path), help=t("help_output"))
     @click.option("--template", type=click.Path(path_type=Path), help=t("help_template"))
+    @click.option("--previous", type=click.Path(path_type=Path), help=t("help_previous"))
     @click.option("--force", is_flag=True, help=t("help_force"))
     @click.option("--pdf", "pdf", is_flag=True, help=t("help_pdf"))
     @click.pass_obj
@@ -97,12 +99,13 @@ def build(lang: str) -> click.Group:
         data: Path,
         output: Path | None,
         template: Path | None,
+        previous: Path | None,
         force: bool,
         pdf: bool,
     ) -> None:
         report = load(data)
         try:
-            result = api.render(report, output, template=template, force=force)
+            result = api.render(report, output, template=template, previous=previous, force=force)
         except DataError as exc:
             printer.problems(exc.problems)
             if any(p.severity == "error" for p in exc.problems):
@@ -126,13 +129,26 @@ def build(lang: str) -> click.Group:
         help=t("help_format"),
     )
     @click.option("--strict", is_flag=True, help=t("help_strict"))
+    @click.option("--previous", type=click.Path(path_type=Path), help=t("help_previous"))
+    @click.option("--fill", is_flag=True, help=t("help_fill"))
     @click.pass_obj
-    def check_command(printer: Printer, data: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    def check_command(
+        printer: Printer,
+        data: tuple[Path, ...],
+        fmt: str,
+        strict: bool,
+        previous: Path | None,
+        fill: bool,
+    ) -> None:
         problems: list[Problem] = []
         passed = []
         for path in data:
             try:
-                found = check(load(path))
+                if fill:
+                    for key in fill_totals(path):
+                        printer.note("filled", file=path, path=key)
+                report = load(path)
+                found = check(report, api.last_year(report, previous))
             except DataError as exc:
                 found = exc.problems
             problems += found

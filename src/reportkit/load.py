@@ -59,17 +59,21 @@ def read_text(path: str | Path) -> str:
 
 def parse(text: str, source: str = "<data>") -> Report:
     """Return the report written in the TOML `text`; `source` names it in messages."""
+    return validate(parse_toml(text, source), text, source)
+
+
+def parse_toml(text: str, source: str = "<data>") -> dict[str, Any]:
+    """Return the TOML `text` as data, floats as `Decimal`; raise `DataError` on bad syntax."""
     if not text.strip():
         raise DataError(Problem("empty_file", file=source))
     try:
-        data = tomllib.loads(text, parse_float=Decimal)
+        return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         line = int(match.group(1)) if match else text.count("\n") + 1  # "at end of document"
         raise DataError(
             Problem("toml_syntax", {"detail": str(exc)}, file=source, line=line)
         ) from exc
-    return validate(data, text, source)
 
 
 def validate(data: Mapping[str, Any], text: str = "", source: str = "<data>") -> Report:

@@ -75,14 +75,39 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "empty_block": ("段落为空", "empty paragraph"),
     "invalid": ("数据不合格式：{detail}", "invalid value: {detail}"),
     # Consistency rules
-    "rule_mismatch": (
+    "rule_sum": (
         "应为 {expected}（= {arithmetic}），实为 {found}",
         "should be {expected} (= {arithmetic}), found {found}",
     ),
     "rule_a": (
         "一 + 二 = {left}（= {received} + {carried}），而 三（七）总计 + 四 = {right}（= {handled} + {forward}），两者应相等",
-        "一 + 二 = {left} ({received} + {carried}) but 三（七）总计 + 四 = {right} "
-        "({handled} + {forward}); they must be equal",
+        "一 + 二 = {left} (= {received} + {carried}) but 三（七）总计 + 四 = {right} "
+        "(= {handled} + {forward}); they must be equal",
+    ),
+    "rule_x": (
+        "应等于上年报告（{previous}）的「四、结转下年度继续办理」{expected}，实为 {found}",
+        "should equal last year's 四、结转下年度继续办理 ({previous}): {expected}, found {found}",
+    ),
+    "rule_r": (
+        "应为 {expected}（= 上年 {last} + 本年制发 {issued} − 本年废止 {repealed}），实为 {found}",
+        "should be {expected} (= last year's {last} + issued {issued} − repealed {repealed}), "
+        "found {found}",
+    ),
+    "rule_similar": (
+        "与上年报告（{previous}）{where} 雷同（相似度 {percent}%），请重新撰写",
+        "is the same as last year's report ({previous}) {where} ({percent}% alike); rewrite it",
+    ),
+    "rule_d": (
+        "落款日期 {date} 应在报告年度 {year} 年结束之后",
+        "the report date {date} must fall after the report year {year}",
+    ),
+    "rule_dl": (
+        "落款日期 {date} 晚于公开期限 {deadline}",
+        "the report date {date} is past the publication deadline {deadline}",
+    ),
+    "rule_prose": (
+        "正文称「{quote}」，而表格中 {cells} 为 {table}",
+        "the text says '{quote}' but the table has {table} in {cells}",
     ),
     # Sentences
     "unknown_sentence": (
@@ -172,6 +197,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "check data files (the tables' consistency rules and more), listing every problem; "
         "exit 1 on errors.",
     ),
+    "help_previous": (
+        "上年的数据文件，用于跨年度校验（上年结转、现行有效件数、雷同）",
+        "last year's data file, for the checks across years (carry-over, documents in force, 雷同)",
+    ),
+    "help_fill": (
+        "把未填写的总计（计算得出）写入数据文件，保留注释和格式",
+        "write the omitted totals, computed, into the data file, keeping its comments and layout",
+    ),
+    "filled": ("{file}：已写入 {path}", "{file}: wrote {path}"),
     "help_format": ("输出格式：text 或 json", "output format: text or json"),
     "help_strict": ("警告也视为错误", "count warnings as errors"),
     "help_schema": (

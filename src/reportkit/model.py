@@ -382,6 +382,8 @@ class Report(_Strict):
     year: StrictInt
     date: dt.date
     legal_basis: list[str] = ["《中华人民共和国政府信息公开条例》"]
+    previous: str = ""  # last year's data file, relative to this one (rules X, R, 雷同)
+    deadline: dt.date | None = None  # publication deadline set locally (towns, subdistricts)
     agency: Agency
     sentences: dict[str, SentenceOverride] = {}
     part1: Part = Part()
@@ -422,28 +424,42 @@ class Report(_Strict):
             raise PydanticCustomError("year_too_late", "not a plausible report year")
         return year
 
+    def narrative(self) -> Iterator[tuple[str, Block]]:
+        """Yield every narrative paragraph with its key path, e.g. ``part3.after_table[0]``."""
+        for name in ("part1", "part2", "part3", "part4", "part5", "part6"):
+            part = getattr(self, name)
+            for field in ("text", "after_table"):
+                for index, block in enumerate(getattr(part, field, [])):
+                    yield f"{name}.{field}[{index}]", block
+
     def complete(self) -> Report:
         """Return a copy with every omitted total computed (given totals are kept as given)."""
+        return self._with_totals(keep_given=True)
+
+    def recomputed(self) -> Report:
+        """Return a copy with every total computed from its parts, given totals ignored."""
+        return self._with_totals(keep_given=False)
+
+    def _with_totals(self, keep_given: bool) -> Report:
         data = self.model_dump()
         apps = data["applications"]
-        if apps["total"] is None:
-            apps["total"] = self.applications.computed_total().model_dump()
-        for row in APPLICATION_ROWS:
-            _fill_total(_get_path(apps, row.key))
-        for group in data["appeals"].values():
-            _fill_total(group)
-        return Report.model_validate(data).located(self._source, self._lines or KeyLines(""))
+        rows = [_get_path(apps, row.key) for row in APPLICATION_ROWS if row.key != "total"]
+        groups = list(data["appeals"].values())
+        for cells in [*rows, *groups]:
+            if cells["total"] is None or not keep_given:
+                cells["total"] = sum(v for k, v in cells.items() if k != "total")
+        if apps["total"] is None or not keep_given:
+            outcome_rows = [_get_path(apps, r.key) for r in APPLICATION_ROWS[2:-2]]
+            apps["total"] = {c.key: sum(r[c.key] for r in outcome_rows) for c in APPLICANT_COLUMNS}
+        filled = Report.model_validate(data)
+        filled._source, filled._lines = self._source, self._lines
+        return filled
 
 
 def _get_path(tree: dict[str, Any], dotted: str) -> Any:
     for part in dotted.split("."):
         tree = tree[part]
     return tree
-
-
-def _fill_total(cells: dict[str, Any]) -> None:
-    if cells["total"] is None:
-        cells["total"] = sum(v for k, v in cells.items() if k != "total")
 
 
 # --------------------------------------------------------------------------------------------
