@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,9 +46,20 @@ def last_year(report: Report, previous: Report | Path | str | None = None) -> Re
         return previous
     if previous is not None:
         return load(previous)
-    if report.previous:
-        return load(Path(report.source).parent / report.previous)
-    return None
+    if not report.previous:
+        return None
+    path = Path(os.path.normpath(Path(report.source).parent / report.previous))
+    if not path.is_file():
+        raise DataError(
+            Problem(
+                "previous_not_found",
+                {"previous": str(path)},
+                file=report.source,
+                path="previous",
+                line=report.line_of("previous"),
+            )
+        )
+    return load(path)
 
 
 def default_output(data: Path | str) -> Path:

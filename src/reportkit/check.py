@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from reportkit.errors import Problem, Severity
@@ -69,8 +70,15 @@ def check(report: Report, previous: Report | None = None) -> list[Problem]:
     return problems + [problem for rule in RULES for problem in rule(years)]
 
 
-def _at(report: Report, loc: tuple[str, ...], code: str, params: dict[str, Any], rule: str,
-        severity: Severity = "error", label: str | None = None) -> Problem:
+def _at(
+    report: Report,
+    loc: tuple[str, ...],
+    code: str,
+    params: dict[str, Any],
+    rule: str,
+    severity: Severity = "error",
+    label: str | None = None,
+) -> Problem:
     return Problem(
         code,
         params,
@@ -103,10 +111,16 @@ def rule_a(years: Years) -> Iterator[Problem]:
         if left != right:
             yield _at(
                 years.given,
-                ("applications", "carried_forward", column.key),
+                ("applications",),  # the rule spans four rows of a column: no one cell is wrong
                 "rule_a",
-                {"left": left, "received": received, "carried": carried, "right": right,
-                 "handled": handled, "forward": forward},
+                {
+                    "left": left,
+                    "received": received,
+                    "carried": carried,
+                    "right": right,
+                    "handled": handled,
+                    "forward": forward,
+                },
                 "A",
                 label=f"三 × {column.label}",
             )
@@ -117,15 +131,20 @@ def rule_b(years: Years) -> Iterator[Problem]:
     given = years.given.applications.total
     if given is None:
         return
-    rows = [value for _, value in years.full.applications.outcome_rows()]
+    rows = [value for _, value in years.computed.applications.outcome_rows()]
     for column in APPLICANT_COLUMNS:
         found = given.value(column.key)
         if found is None:
             continue
         values = [r.value(column.key) or 0 for r in rows]
         if found != sum(values):
-            yield _at(years.given, ("applications", "total", column.key), "rule_sum",
-                      {"expected": sum(values), "arithmetic": _plus(values), "found": found}, "B")
+            yield _at(
+                years.given,
+                ("applications", "total", column.key),
+                "rule_sum",
+                {"expected": sum(values), "arithmetic": _plus(values), "found": found},
+                "B",
+            )
 
 
 def rule_c(years: Years) -> Iterator[Problem]:
@@ -135,9 +154,17 @@ def rule_c(years: Years) -> Iterator[Problem]:
         value = apps.row(row.key)
         if value is not None and value.total is not None and value.total != value.computed_total():
             loc = ("applications", *row.key.split("."), "total")
-            yield _at(years.given, loc, "rule_sum",
-                      {"expected": value.computed_total(), "arithmetic": _plus(list(value.parts())),
-                       "found": value.total}, "C")
+            yield _at(
+                years.given,
+                loc,
+                "rule_sum",
+                {
+                    "expected": value.computed_total(),
+                    "arithmetic": _plus(list(value.parts())),
+                    "found": value.total,
+                },
+                "C",
+            )
 
 
 def rule_t4(years: Years) -> Iterator[Problem]:
@@ -145,9 +172,17 @@ def rule_t4(years: Years) -> Iterator[Problem]:
     for row in APPEAL_ROWS:
         value = getattr(years.given.appeals, row.key)
         if value.total is not None and value.total != value.computed_total():
-            yield _at(years.given, ("appeals", row.key, "total"), "rule_sum",
-                      {"expected": value.computed_total(), "arithmetic": _plus(list(value.parts())),
-                       "found": value.total}, "T4")
+            yield _at(
+                years.given,
+                ("appeals", row.key, "total"),
+                "rule_sum",
+                {
+                    "expected": value.computed_total(),
+                    "arithmetic": _plus(list(value.parts())),
+                    "found": value.total,
+                },
+                "T4",
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,9 +198,13 @@ def rule_x(years: Years) -> Iterator[Problem]:
     for column in APPLICANT_COLUMNS[:-1]:
         expected, found = last.value(column.key), this.value(column.key)
         if expected != found:
-            yield _at(years.given, ("applications", "carried_over", column.key), "rule_x",
-                      {"expected": expected, "found": found, "previous": years.previous.source},
-                      "X")
+            yield _at(
+                years.given,
+                ("applications", "carried_over", column.key),
+                "rule_x",
+                {"expected": expected, "found": found, "previous": _name(years.previous)},
+                "X",
+            )
 
 
 def rule_r(years: Years) -> Iterator[Problem]:
@@ -178,10 +217,18 @@ def rule_r(years: Years) -> Iterator[Problem]:
         expected = last.in_force + this.issued - this.repealed
         if this.in_force != expected:
             yield _at(
-                years.given, ("proactive", key, "in_force"), "rule_r",
-                {"expected": expected, "last": last.in_force, "issued": this.issued,
-                 "repealed": this.repealed, "found": this.in_force},
-                "R", severity="warning",
+                years.given,
+                ("proactive", key, "in_force"),
+                "rule_r",
+                {
+                    "expected": expected,
+                    "last": last.in_force,
+                    "issued": this.issued,
+                    "repealed": this.repealed,
+                    "found": this.in_force,
+                },
+                "R",
+                severity="warning",
                 label=f"二：{_row_label(key)} × {DOCUMENT_COLUMNS[2].label}",
             )
 
@@ -206,8 +253,12 @@ def rule_similar(years: Years) -> Iterator[Problem]:
                 continue
             ratio = matcher.ratio()
             if ratio >= SIMILAR:
-                yield _similar(years.given, path, old_path, ratio, years.previous.source)
+                yield _similar(years.given, path, old_path, ratio, _name(years.previous))
                 break
+
+
+def _name(report: Report) -> str:
+    return Path(report.source).name
 
 
 def _plain(text: str) -> str:
@@ -255,8 +306,14 @@ def rule_dates(years: Years) -> Iterator[Problem]:
         return
     limit = deadline(report)
     if limit is not None and report.date > limit:
-        yield _at(report, ("date",), "rule_dl", {"date": report.date, "deadline": limit}, "DL",
-                  severity="warning")
+        yield _at(
+            report,
+            ("date",),
+            "rule_dl",
+            {"date": report.date, "deadline": limit},
+            "DL",
+            severity="warning",
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -293,8 +350,12 @@ def rule_prose(years: Years) -> Iterator[Problem]:
                     part, rest = path.split(".", 1)
                     yield Problem(
                         "rule_prose",
-                        {"quote": match.group(0), "stated": stated, "table": table,
-                         "cells": "、".join(label_of(tuple(c.split("."))) for c in phrase.cells)},
+                        {
+                            "quote": match.group(0),
+                            "stated": stated,
+                            "table": table,
+                            "cells": "、".join(label_of(tuple(c.split("."))) for c in phrase.cells),
+                        },
                         file=report.source,
                         path=path,
                         line=report.line_of(part, rest.split("[", 1)[0]),
@@ -311,5 +372,13 @@ def _figure(report: Report, dotted: str) -> int:
 
 
 RULES: tuple[Rule, ...] = (
-    rule_a, rule_b, rule_c, rule_t4, rule_x, rule_r, rule_similar, rule_dates, rule_prose,
+    rule_a,
+    rule_b,
+    rule_c,
+    rule_t4,
+    rule_x,
+    rule_r,
+    rule_similar,
+    rule_dates,
+    rule_prose,
 )

@@ -26,7 +26,9 @@ def fill(path: Path | str) -> list[str]:
     full = report.complete()
     filled = []
     for row in APPLICATION_ROWS:
-        given = report.applications.row(row.key) if row.key != "total" else report.applications.total
+        given = (
+            report.applications.row(row.key) if row.key != "total" else report.applications.total
+        )
         if given is not None and given.total is not None:
             continue
         value = full.applications.row(row.key)

@@ -120,14 +120,13 @@ def _in_data(loc: Loc, data: Mapping[str, Any], missing: bool) -> Loc:
     """Return the longest prefix of `loc` that names a place in the user's file."""
     node: Any = data
     for i, key in enumerate(loc):
-        if (isinstance(node, Mapping) and key in node) or (
-            isinstance(node, list) and isinstance(key, int) and key < len(node)
-        ):
+        if isinstance(node, Mapping) and key in node:
             node = node[key]
-        elif missing and i == len(loc) - 1 and isinstance(node, Mapping):
-            return loc
-        else:
-            return loc[:i]
+            continue
+        if isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+            continue
+        return loc if missing and i == len(loc) - 1 and isinstance(node, Mapping) else loc[:i]
     return loc
 
 

@@ -21,6 +21,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "文件不是 UTF-8 编码（第 {line} 行附近）；请在编辑器中另存为 UTF-8 编码后重试",
         "the file is not UTF-8 encoded (near line {line}); save it as UTF-8 and try again",
     ),
+    "previous_not_found": (
+        "找不到上年的数据文件 {previous}",
+        "last year's data file {previous} was not found",
+    ),
     "toml_syntax": ("TOML 格式错误：{detail}", "TOML syntax error: {detail}"),
     # Fitting the format
     "missing": ("缺少必填项", "required key is missing"),

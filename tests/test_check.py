@@ -1,0 +1,263 @@
+"""The checks: every invalid fixture gives exactly its problems; valid data gives none."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import reportkit
+from reportkit.api import last_year
+from reportkit.check import deadline
+from reportkit.errors import DataError
+from reportkit.fill import fill
+from reportkit.load import parse, validate
+from reportkit.model import APPEAL_ROWS, APPLICANT_COLUMNS, APPLICATION_ROWS, OUTCOME_COLUMNS
+from tests.helpers import FIXTURES
+
+INVALID = sorted((FIXTURES / "invalid").glob("*.toml"))
+
+
+def problems_of(path: Path) -> list[reportkit.Problem]:
+    try:
+        report = reportkit.load(path)
+    except DataError as exc:
+        return exc.problems
+    return reportkit.check(report, last_year(report))
+
+
+def test_every_required_defect_has_a_fixture() -> None:
+    names = {p.stem for p in INVALID}
+    required = {
+        "a-balance",
+        "b-total-row",
+        "c-row-total",
+        "t4-appeals-total",
+        "x-carry-over",
+        "r-in-force",
+        "similar-to-last-year",
+        "negative-count",
+        "fraction-count",
+        "blank-cell",
+        "prose-mismatch",
+        "date-in-report-year",
+    }
+    assert required <= names
+
+
+@pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])
+def test_invalid_fixture_gives_exactly_its_problems(path: Path) -> None:
+    expected = [
+        line.removeprefix("# expect: ").replace("{file}", str(path))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.startswith("# expect: ")
+    ]
+    assert expected, "a fixture must say what it expects"
+    assert [p.format() for p in problems_of(path)] == expected
+
+
+@pytest.mark.parametrize("name", ["jiangpo-2022", "huaian-2024"])
+def test_valid_fixtures_have_no_problem_at_all(name: str) -> None:
+    assert problems_of(FIXTURES / f"{name}.toml") == []
+
+
+def test_five_defects_print_five_problems_in_one_run() -> None:
+    path = FIXTURES / "invalid" / "five-defects.toml"
+    result = subprocess.run(
+        [sys.executable, "-m", "reportkit", "check", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 6 and lines[-1] == "共发现 3 个错误、2 个警告"
+    assert sorted(re.findall(r"\[(\w+)\]$", "\n".join(lines), re.M)) == ["C", "DL", "P", "T4"]
+
+
+def test_warnings_exit_0_unless_strict() -> None:
+    path = str(FIXTURES / "invalid" / "prose-mismatch.toml")
+    run = [sys.executable, "-m", "reportkit", "check"]
+    assert subprocess.run([*run, path], capture_output=True, timeout=60).returncode == 0
+    assert subprocess.run([*run, "--strict", path], capture_output=True, timeout=60).returncode == 1
+
+
+def test_previous_can_be_given_on_the_command_line(tmp_path: Path) -> None:
+    text = (FIXTURES / "invalid" / "x-carry-over.toml").read_text(encoding="utf-8")
+    data = tmp_path / "x.toml"
+    data.write_text(re.sub(r"^previous = .*\n", "", text, flags=re.M), encoding="utf-8")
+    base = [sys.executable, "-m", "reportkit", "check", str(data)]
+    assert subprocess.run(base, capture_output=True, timeout=60).returncode == 0
+    with_previous = subprocess.run(
+        [*base, "--previous", str(FIXTURES / "jiangpo-2022.toml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert with_previous.returncode == 1 and "[X]" in with_previous.stdout
+
+
+def test_missing_previous_file_is_named_where_it_is_set(tmp_path: Path) -> None:
+    data = tmp_path / "x.toml"
+    shutil.copy(FIXTURES / "invalid" / "x-carry-over.toml", data)
+    with pytest.raises(DataError) as caught:
+        last_year(reportkit.load(data))
+    [problem] = caught.value.problems
+    assert (problem.code, problem.path, problem.file) == (
+        "previous_not_found",
+        "previous",
+        str(data),
+    )
+    assert problem.line == 11 and "jiangpo-2022.toml" in problem.format()
+
+
+@pytest.mark.parametrize(
+    ("level", "local", "expected"),
+    [
+        ("county_department", None, dt.date(2023, 1, 31)),
+        ("provincial_department", None, dt.date(2023, 1, 31)),
+        ("county_government", None, dt.date(2023, 3, 31)),
+        ("town", None, None),
+        ("town", dt.date(2023, 2, 15), dt.date(2023, 2, 15)),
+    ],
+    ids=["department", "provincial-department", "government", "town-unset", "town-local"],
+)
+def test_deadline_by_level(
+    seed_text: str, level: str, local: dt.date | None, expected: dt.date | None
+) -> None:
+    text = seed_text.replace('level = "town"', f'level = "{level}"')
+    if local:
+        text = text.replace("date = 2023-01-10", f"date = 2023-01-10\ndeadline = {local}")
+    assert deadline(parse(text)) == expected
+
+
+def test_fill_writes_omitted_totals_and_keeps_comments(tmp_path: Path) -> None:
+    path = tmp_path / "h.toml"
+    original = (FIXTURES / "huaian-2024.toml").read_text(encoding="utf-8")
+    text = original.replace(
+        "[ 3001,    53,     0,     0,    61,     4,  3119]",
+        "[ 3001,    53,     0,     0,    61,     4]",
+    )
+    text = text.replace("[   72,    64,   178,    37,   351]", "[   72,    64,   178,    37]")
+    path.write_text(text, encoding="utf-8")
+    assert fill(path) == ["applications.received.total", "appeals.review.total"]
+    filled = path.read_text(encoding="utf-8")
+    # the same file, comments and all, but for the spacing tomlkit gives the new numbers
+    assert filled.splitlines()[50].endswith("3119]  # 一、本年新收政府信息公开申请数量")
+    assert "".join(filled.split()) == "".join(original.split())
+    assert fill(path) == []  # nothing left to fill: the file is not touched again
+
+
+def test_fill_adds_the_total_row_before_carried_forward(tmp_path: Path) -> None:
+    path = tmp_path / "h.toml"
+    shutil.copy(FIXTURES / "huaian-2024.toml", path)
+    text = re.sub(r"^total .*\n", "", path.read_text(encoding="utf-8"), flags=re.M)
+    path.write_text(text, encoding="utf-8")
+    assert fill(path) == ["applications.total"]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = lines.index("total = [2932, 53, 0, 0, 61, 4, 3050]")
+    assert lines[at + 1].startswith("carried_forward")
+    assert reportkit.check(reportkit.load(path)) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Property: figures satisfying every rule pass; any single changed cell is caught by a rule
+# naming that cell's row or column.
+
+counts = st.integers(min_value=0, max_value=500)
+
+
+@st.composite
+def consistent_tables(draw: st.DrawFn) -> dict[str, Any]:
+    six = [c.key for c in APPLICANT_COLUMNS[:-1]]
+
+    def row() -> dict[str, int]:
+        cells = {k: draw(counts) for k in six}
+        return {**cells, "total": sum(cells.values())}
+
+    apps: dict[str, Any] = {}
+    outcome_keys = [r.key for r in APPLICATION_ROWS[2:-2]]
+    for key in outcome_keys:
+        node = apps
+        *parents, leaf = key.split(".")
+        for p in parents:
+            node = node.setdefault(p, {})
+        node[leaf] = row()
+    total = {k: sum(_get(apps, key)[k] for key in outcome_keys) for k in [*six, "total"]}
+    apps["total"] = total
+    forward = row()
+    carried = row()
+    # 一 = 三（七） + 四 − 二, which must stay >= 0: raise 四 where needed
+    received = {}
+    for k in six:
+        gap = total[k] + forward[k] - carried[k]
+        if gap < 0:
+            forward[k] -= gap
+            gap = 0
+        received[k] = gap
+    forward["total"] = sum(forward[k] for k in six)
+    received["total"] = sum(received.values())
+    apps.update(received=received, carried_over=carried, carried_forward=forward)
+    appeals = {}
+    for group in APPEAL_ROWS:
+        cells = {c.key: draw(counts) for c in OUTCOME_COLUMNS[:-1]}
+        appeals[group.key] = {**cells, "total": sum(cells.values())}
+    return {"applications": apps, "appeals": appeals}
+
+
+def _get(tree: dict[str, Any], dotted: str) -> dict[str, int]:
+    for part in dotted.split("."):
+        tree = tree[part]
+    return tree
+
+
+def _with(seed: dict[str, Any], tables: dict[str, Any]) -> dict[str, Any]:
+    return {**seed, **tables}
+
+
+@pytest.fixture(scope="module")
+def seed_data() -> dict[str, Any]:
+    import tomllib
+    from decimal import Decimal
+
+    text = (FIXTURES / "jiangpo-2022.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text, parse_float=Decimal)
+
+
+CELLS = [("applications", r.key, c.key) for r in APPLICATION_ROWS for c in APPLICANT_COLUMNS] + [
+    ("appeals", r.key, c.key) for r in APPEAL_ROWS for c in OUTCOME_COLUMNS
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    tables=consistent_tables(),
+    cell=st.sampled_from(CELLS),
+    delta=st.integers(min_value=-600, max_value=600).filter(bool),
+)
+def test_any_single_changed_cell_is_caught(
+    seed_data: dict[str, Any], tables: dict[str, Any], cell: tuple[str, str, str], delta: int
+) -> None:
+    assert reportkit.check(validate(_with(seed_data, tables))) == []
+    table, row, column = cell
+    cells = _get(tables[table], row)
+    cells[column] += delta
+    try:
+        found = reportkit.check(validate(_with(seed_data, tables)))
+    except DataError as exc:  # the change made a count negative: caught when loading
+        found = exc.problems
+    row_path = f"{table}.{row}"
+    labels = {c.key: c.label for c in (*APPLICANT_COLUMNS, *OUTCOME_COLUMNS)}
+    assert any(
+        p.severity == "error"
+        and (p.path.startswith(row_path) or p.label.endswith(f"× {labels[column]}"))
+        for p in found
+    ), [p.format() for p in found]
