@@ -14,7 +14,7 @@ import tomlkit
 from tomlkit.items import Array, Table
 
 from reportkit.load import parse, read_text
-from reportkit.model import APPEAL_ROWS, APPLICATION_ROWS
+from reportkit.model import APPEAL_ROWS, APPLICANT_COLUMNS, APPLICATION_ROWS
 from reportkit.output import write
 
 
@@ -35,7 +35,8 @@ def fill(path: Path | str) -> list[str]:
         assert value is not None
         table = doc["applications"]
         if given is None:  # the （七）总计 row is missing: add it before 四、结转下年度继续办理
-            _insert_before(table, "carried_forward", "total", _array(value.model_dump().values()))
+            cells = [value.value(c.key) for c in APPLICANT_COLUMNS]
+            _insert_before(table, "carried_forward", "total", _array(cells))
         else:
             _set_total(_node(table, row.key), value.total)
         filled.append(f"applications.{row.key}" + ("" if given is None else ".total"))

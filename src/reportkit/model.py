@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -117,7 +117,29 @@ DOCUMENT_COLUMNS = (
 _DOCUMENT_KEYS = tuple(c.key for c in DOCUMENT_COLUMNS)
 
 
-class ApplicantRow(_Strict):
+class _TotalledRow(_Strict):
+    """A row of figures whose last field, `total`, is their sum (None: not given)."""
+
+    total: Count | None = None
+
+    def parts(self) -> tuple[int, ...]:
+        return tuple(getattr(self, k) for k in type(self).model_fields if k != "total")
+
+    def computed_total(self) -> int:
+        return sum(self.parts())
+
+    def filled(self) -> Self:
+        """Return the row with its total computed when it was not given."""
+        if self.total is not None:
+            return self
+        return self.model_copy(update={"total": self.computed_total()})
+
+    def value(self, column: str) -> int | None:
+        value: int | None = getattr(self, column)
+        return value
+
+
+class ApplicantRow(_TotalledRow):
     """A row of table 三: applications by type of applicant."""
 
     natural: Count
@@ -126,57 +148,18 @@ class ApplicantRow(_Strict):
     public_interest: Count
     legal_services: Count
     other: Count
-    total: Count | None = None
-
-    def parts(self) -> tuple[int, ...]:
-        return (
-            self.natural,
-            self.business,
-            self.research,
-            self.public_interest,
-            self.legal_services,
-            self.other,
-        )
-
-    def computed_total(self) -> int:
-        return sum(self.parts())
-
-    def filled(self) -> ApplicantRow:
-        return (
-            self.model_copy(update={"total": self.computed_total()}) if self.total is None else self
-        )
-
-    def value(self, column: str) -> int | None:
-        value: int | None = getattr(self, column)
-        return value
 
 
 ApplicantRowIn = Annotated[ApplicantRow, _row_from_list(_APPLICANT_KEYS)]
 
 
-class OutcomeRow(_Strict):
+class OutcomeRow(_TotalledRow):
     """A group of table 四: outcomes of reviews or lawsuits."""
 
     upheld: Count
     corrected: Count
     other: Count
     pending: Count
-    total: Count | None = None
-
-    def parts(self) -> tuple[int, ...]:
-        return (self.upheld, self.corrected, self.other, self.pending)
-
-    def computed_total(self) -> int:
-        return sum(self.parts())
-
-    def filled(self) -> OutcomeRow:
-        return (
-            self.model_copy(update={"total": self.computed_total()}) if self.total is None else self
-        )
-
-    def value(self, column: str) -> int | None:
-        value: int | None = getattr(self, column)
-        return value
 
 
 OutcomeRowIn = Annotated[OutcomeRow, _row_from_list(_OUTCOME_KEYS)]
