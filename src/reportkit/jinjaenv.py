@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import cn2an
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
 _CN_DIGITS = "〇一二三四五六七八九"
@@ -66,10 +66,34 @@ FILTERS = {
 }
 
 
-def environment(*, autoescape: bool) -> SandboxedEnvironment:
-    """Return a sandboxed Jinja environment with reportkit's filters and strict undefineds."""
-    env = SandboxedEnvironment(
-        autoescape=autoescape, undefined=StrictUndefined, keep_trailing_newline=True
-    )
+class CompilingOnceEnvironment(SandboxedEnvironment):
+    """A sandboxed environment that compiles each template source once.
+
+    docxtpl hands the whole document part to `from_string` on every render; compiling it is
+    most of a render's time, and the source is the same for every report made from one template.
+    """
+
+    MAX_SOURCES = 64
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._compiled: dict[str, Template] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Template:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        compiled = self._compiled.get(source)
+        if compiled is None:
+            if len(self._compiled) >= self.MAX_SOURCES:
+                self._compiled.clear()
+            compiled = self._compiled[source] = super().from_string(source)
+        return compiled
+
+
+def environment(*, autoescape: bool, compile_once: bool = False) -> SandboxedEnvironment:
+    """Return a sandboxed Jinja environment with reportkit's filters and strict undefineds;
+    with `compile_once`, each template source is compiled only the first time it is seen."""
+    kind = CompilingOnceEnvironment if compile_once else SandboxedEnvironment
+    env = kind(autoescape=autoescape, undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters.update(FILTERS)
     return env

@@ -9,9 +9,11 @@ deterministic: fixed zip timestamps and core properties taken from the data.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import re
+import threading
 import zipfile
 from collections.abc import Sequence
 from importlib import resources
@@ -40,6 +42,120 @@ def default_template() -> Path:
     return Path(str(resources.files("reportkit.templates") / DEFAULT_TEMPLATE))
 
 
+class ReusableTemplate(DocxTemplate):  # type: ignore[misc]
+    """A docxtpl template that renders many documents in one process, compiling once.
+
+    docxtpl re-reads the package, re-runs its tag preprocessing (`patch_xml`) and recompiles
+    every part as a Jinja template on each render. Here the package is read once; the template's
+    body is kept as docxtpl serialises it, `patch_xml` results are kept per source, and the Jinja
+    environment compiles each source once, so docxtpl's own code does all the tag handling.
+    Saving writes the parts a render changes (document, headers, footers, footnotes, core
+    properties) beside the unchanged ones, compressed once, with fixed zip timestamps.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.init_docx()
+        self._patched: dict[str, str] = {}
+        self.jinja_env = environment(autoescape=True, compile_once=True)
+        core = self.docx.core_properties  # created here if the template has none
+        self._pristine_core = copy.deepcopy(core._element)
+        self._pristine_body = super().get_xml()
+        self._pristine_parts = {
+            key: rel.target_part for key, rel in self.docx.part.rels.items() if not rel.is_external
+        }
+        package = self.docx.part.package
+        self._dynamic = (
+            {self.docx.part.partname, package._core_properties_part.partname}
+            | {part.partname for _, part in self.get_headers_footers(self.HEADER_URI)}
+            | {part.partname for _, part in self.get_headers_footers(self.FOOTER_URI)}
+            | {part.partname for part in package.parts if part.content_type == _FOOTNOTES}
+        )
+        self._static = _zip_parts(package, lambda name: name not in self._dynamic)
+
+    def get_xml(self) -> str:
+        return self._pristine_body  # the body as the template has it, whatever was rendered
+
+    def patch_xml(self, src_xml: str) -> str:
+        patched = self._patched.get(src_xml)
+        if patched is None:
+            patched = self._patched[src_xml] = super().patch_xml(src_xml)
+        return patched
+
+    def resolve_listing(self, xml: str) -> str:
+        # docxtpl turns tabs, line and page breaks in the *rendered* text, data included, into
+        # Word markup. reportkit's values arrive as finished XML (see xml_text), so data that
+        # contains such characters must come out as typed: nothing is left to resolve.
+        return xml
+
+    def reset(self) -> None:
+        """Put headers, footers and core properties back as the template file has them."""
+        for key, part in self._pristine_parts.items():
+            self.docx.part.rels[key]._target = part
+        core = self.docx.core_properties._element
+        for child in list(core):
+            core.remove(child)
+        for child in self._pristine_core:
+            core.append(copy.deepcopy(child))
+        self.is_rendered = False
+
+    def render_bytes(self, context: dict[str, Any], report: Report) -> bytes:
+        """Return the .docx bytes of the template rendered with `context`."""
+        self.reset()
+        try:
+            self.render(context, jinja_env=self.jinja_env)
+            _set_properties(self.docx, report)
+            package = self.docx.part.package
+            return _zip_parts(package, lambda name: name in self._dynamic, base=self._static)
+        finally:
+            self.is_rendered = False
+
+
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
+def _zip_parts(package: Any, wanted: Any, base: bytes = b"") -> bytes:
+    """Return a zip of `base` plus the package's parts whose names are `wanted`, with their
+    relationships and, when there is no base, the content types and package relationships."""
+    from docx.opc.pkgwriter import _ContentTypesItem
+
+    buffer = io.BytesIO(base)
+    with zipfile.ZipFile(buffer, "a" if base else "w", zipfile.ZIP_DEFLATED) as archive:
+
+        def put(name: str, data: bytes) -> None:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            archive.writestr(info, data)
+
+        parts = list(package.iter_parts())
+        if not base:
+            put("[Content_Types].xml", _ContentTypesItem.from_parts(parts).blob)
+            put("_rels/.rels", package.rels.xml)
+        for part in parts:
+            if not wanted(part.partname):
+                continue
+            put(part.partname.membername, part.blob)
+            if len(part.rels):
+                put(part.partname.rels_uri.membername, part.rels.xml)
+    return buffer.getvalue()
+
+
+_TEMPLATES: dict[tuple[str, int, int], ReusableTemplate] = {}
+_LOCK = threading.Lock()
+
+
+def _template(path: Path) -> ReusableTemplate:
+    """Return the reusable template for `path`, read again only when the file changes."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    cached = _TEMPLATES.get(key)
+    if cached is None:
+        _TEMPLATES.clear()  # one template at a time: a batch uses one
+        cached = _TEMPLATES[key] = ReusableTemplate(path)
+    return cached
+
+
 def document(
     report: Report,
     narrative: Narrative,
@@ -48,10 +164,15 @@ def document(
 ) -> bytes:
     """Return the .docx bytes of `report` rendered into `template` (default: the shipped one)."""
     path = Path(template) if template is not None else default_template()
-    docx = _open(path)
     context = _escaped(variables(report, narrative, marks))
+    with _LOCK:
+        docx = _open(path)
+        return _render(docx, context, report, path)
+
+
+def _render(docx: ReusableTemplate, context: dict[str, Any], report: Report, path: Path) -> bytes:
     try:
-        docx.render(context, jinja_env=environment(autoescape=True))
+        return docx.render_bytes(context, report)
     except jinja2.UndefinedError as exc:
         raise TemplateError(
             Problem("template_undefined", {"detail": exc.message or str(exc)}, file=str(path))
@@ -68,18 +189,13 @@ def document(
         raise TemplateError(
             Problem("template_failed", {"detail": str(exc)}, file=str(path))
         ) from exc
-    _set_properties(docx.docx, report)
-    buffer = io.BytesIO()
-    docx.save(buffer)
-    return deterministic_zip(buffer.getvalue())
 
 
-def _open(path: Path) -> DocxTemplate:
+def _open(path: Path) -> ReusableTemplate:
     if not path.is_file():
         raise TemplateError(Problem("template_not_found", file=str(path)))
     try:
-        docx = DocxTemplate(str(path))
-        docx.init_docx()
+        docx = _template(path)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise TemplateError(
             Problem("template_not_docx", {"detail": type(exc).__name__}, file=str(path))
@@ -101,7 +217,8 @@ def xml_text(value: str) -> Markup:
     """Return `value` as the XML of a run's text, exactly as typed."""
     text = ILLEGAL_XML.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     escaped = str(escape(text)).replace("{", "&#123;").replace("}", "&#125;")
-    return Markup(escaped.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">'))
+    escaped = escaped.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
+    return Markup(escaped.replace("\t", '</w:t><w:tab/><w:t xml:space="preserve">'))
 
 
 def _escaped(tree: Any) -> Any:
