@@ -60,7 +60,7 @@ class ReusableTemplate(DocxTemplate):  # type: ignore[misc]
         self.jinja_env = environment(autoescape=True, compile_once=True)
         core = self.docx.core_properties  # created here if the template has none
         self._pristine_core = copy.deepcopy(core._element)
-        self._pristine_body = super().get_xml()
+        self._pristine_body: str = super().get_xml()
         self._pristine_parts = {
             key: rel.target_part for key, rel in self.docx.part.rels.items() if not rel.is_external
         }
@@ -130,7 +130,8 @@ def _zip_parts(package: Any, wanted: Any, base: bytes = b"") -> bytes:
 
         parts = list(package.iter_parts())
         if not base:
-            put("[Content_Types].xml", _ContentTypesItem.from_parts(parts).blob)
+            content_types = _ContentTypesItem.from_parts(parts)  # type: ignore[no-untyped-call]
+            put("[Content_Types].xml", content_types.blob)
             put("_rels/.rels", package.rels.xml)
         for part in parts:
             if not wanted(part.partname):
