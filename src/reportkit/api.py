@@ -50,14 +50,10 @@ def last_year(report: Report, previous: Report | Path | str | None = None) -> Re
         return None
     path = Path(os.path.normpath(Path(report.source).parent / report.previous))
     if not path.is_file():
+        file, line = report.where("previous")
         raise DataError(
-            Problem(
-                "previous_not_found",
-                {"previous": str(path)},
-                file=report.source,
-                path="previous",
-                line=report.line_of("previous"),
-            )
+            Problem("previous_not_found", {"previous": str(path)}, file=file, path="previous",
+                    line=line)
         )
     return load(path)
 

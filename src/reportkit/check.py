@@ -82,13 +82,17 @@ def _at(
     return Problem(
         code,
         params,
-        file=report.source,
         path=".".join(loc),
-        line=report.line_of(*loc),
+        **_place(report, *loc),
         label=label_of(loc) if label is None else label,
         rule=rule,
         severity=severity,
     )
+
+
+def _place(report: Report, *keys: str) -> dict[str, Any]:
+    file, line = report.where(*keys)
+    return {"file": file, "line": line}
 
 
 def _plus(values: list[int]) -> str:
@@ -271,9 +275,8 @@ def _similar(report: Report, path: str, old_path: str, ratio: float, source: str
     return Problem(
         "rule_similar",
         {"percent": int(ratio * 100), "previous": source, "where": old_path},
-        file=report.source,
         path=path,
-        line=report.line_of(part, field),
+        **_place(report, part, field),
         rule="S",
         severity="warning",
     )
@@ -356,9 +359,8 @@ def rule_prose(years: Years) -> Iterator[Problem]:
                             "table": table,
                             "cells": "、".join(label_of(tuple(c.split("."))) for c in phrase.cells),
                         },
-                        file=report.source,
                         path=path,
-                        line=report.line_of(part, rest.split("[", 1)[0]),
+                        **_place(report, part, rest.split("[", 1)[0]),
                         rule="P",
                         severity="warning",
                     )

@@ -22,7 +22,7 @@ import pydantic
 from pydantic import BaseModel
 
 from reportkit.errors import DataError, Problem
-from reportkit.locate import KeyLines
+from reportkit.locate import KeyLines, Locator
 from reportkit.model import Report, label_of
 
 Loc = tuple[str | int, ...]
@@ -83,7 +83,7 @@ def validate(data: Mapping[str, Any], text: str = "", source: str = "<data>") ->
     except pydantic.ValidationError as exc:
         problems = _problems(exc.errors(), data, text, source)
         raise DataError(problems) from exc
-    return report.located(source, KeyLines(text))
+    return report.located(Locator([(source, KeyLines(text))]))
 
 
 # ----------------------------------------------------------------------------------------------

@@ -52,7 +52,37 @@ class KeyLines:
 
     def find(self, loc: Loc) -> int | None:
         """Return the line of `loc`, or of the nearest enclosing key that is written down."""
+        return self.find_depth(loc)[1]
+
+    def find_depth(self, loc: Loc) -> tuple[int, int | None]:
+        """Return how many keys of `loc` are written down here, and the line of the last."""
         for end in range(len(loc), 0, -1):
             if loc[:end] in self.lines:
-                return self.lines[loc[:end]]
-        return None
+                return end, self.lines[loc[:end]]
+        return 0, None
+
+
+class Locator:
+    """Where each key of a report is written, across the files its data was merged from.
+
+    `layers` go from the least specific (a county's shared file) to the most specific (the
+    agency's own file); a key is found in the file that writes most of its path, the more
+    specific file winning a tie.
+    """
+
+    def __init__(self, layers: list[tuple[str, KeyLines]]) -> None:
+        self.layers = layers
+
+    @property
+    def source(self) -> str:
+        return self.layers[-1][0] if self.layers else ""
+
+    def where(self, loc: Loc) -> tuple[str, int | None]:
+        """Return the file and line where `loc` (or the nearest enclosing key) is written."""
+        best: tuple[str, int | None] = (self.source, None)
+        depth = 0
+        for source, lines in reversed(self.layers):
+            found, line = lines.find_depth(loc)
+            if found > depth:
+                best, depth = (source, line), found
+        return best

@@ -29,7 +29,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from reportkit.locate import KeyLines
+from reportkit.locate import Locator
 
 FORMAT_2021: Literal["gov-info-disclosure-2021"] = "gov-info-disclosure-2021"
 FIRST_YEAR = 2021
@@ -379,22 +379,21 @@ class Report(_Strict):
     applications: Applications
     appeals: Appeals
 
-    _source: str = PrivateAttr("")
-    _lines: KeyLines | None = PrivateAttr(None)
+    _locator: Locator = PrivateAttr(default_factory=lambda: Locator([]))
 
-    def located(self, source: str, lines: KeyLines) -> Report:
-        """Return the report, remembering the file it came from and where its keys are."""
-        self._source, self._lines = source, lines
+    def located(self, locator: Locator) -> Report:
+        """Return the report, remembering the files it came from and where its keys are."""
+        self._locator = locator
         return self
 
     @property
     def source(self) -> str:
         """Return the name of the data file the report was loaded from (or '')."""
-        return self._source
+        return self._locator.source
 
-    def line_of(self, *keys: str | int) -> int | None:
-        """Return the line of the data file where the key path `keys` is written."""
-        return self._lines.find(keys) if self._lines else None
+    def where(self, *keys: str | int) -> tuple[str, int | None]:
+        """Return the file and line where the key path `keys` is written."""
+        return self._locator.where(keys)
 
     @field_validator("year")
     @classmethod
@@ -435,7 +434,7 @@ class Report(_Strict):
             outcome_rows = [_get_path(apps, r.key) for r in APPLICATION_ROWS[2:-2]]
             apps["total"] = {c.key: sum(r[c.key] for r in outcome_rows) for c in APPLICANT_COLUMNS}
         filled = Report.model_validate(data)
-        filled._source, filled._lines = self._source, self._lines
+        filled._locator = self._locator
         return filled
 
 

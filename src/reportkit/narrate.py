@@ -138,10 +138,8 @@ def override_problems(report: Report, book: Rulebook | None = None) -> list[Prob
             if close
             else ("unknown_sentence_plain", {"id": key})
         )
-        line = report.line_of("sentences", key)
-        problems.append(
-            Problem(code, params, file=report.source, path=f"sentences.{key}", line=line)
-        )
+        file, line = report.where("sentences", key)
+        problems.append(Problem(code, params, file=file, path=f"sentences.{key}", line=line))
     return problems
 
 
