@@ -11,6 +11,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 import reportkit
+from reportkit.batch import load_agency
 from reportkit.context import variables
 from reportkit.jinjaenv import environment
 from reportkit.renderer import _escaped, default_template, document
@@ -43,15 +44,13 @@ def docxtpl_render(report: reportkit.Report, marks: list[str]) -> bytes:
 
 
 def fixtures() -> list[Path]:
-    return sorted(FIXTURES.glob("*.toml")) + sorted(FIXTURES.glob("mouding-2022/*.toml"))
+    county = sorted(p for p in FIXTURES.glob("mouding-2022/*.toml") if p.name != "county.toml")
+    return sorted(FIXTURES.glob("*.toml")) + county
 
 
 @pytest.mark.parametrize("path", fixtures(), ids=lambda p: p.stem)
 def test_engine_equals_docxtpl(path: Path) -> None:
-    try:
-        report = reportkit.load(path)
-    except reportkit.DataError:
-        pytest.skip("not a complete report on its own (a county's shared file)")
+    report = load_agency(path) if path.parent.name == "mouding-2022" else reportkit.load(path)
     marks = ["示例数据"] if report.sample else []
     # render another report first, so that a state left behind by one render would show
     document(

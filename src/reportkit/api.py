@@ -52,8 +52,9 @@ def last_year(report: Report, previous: Report | Path | str | None = None) -> Re
     if not path.is_file():
         file, line = report.where("previous")
         raise DataError(
-            Problem("previous_not_found", {"previous": str(path)}, file=file, path="previous",
-                    line=line)
+            Problem(
+                "previous_not_found", {"previous": str(path)}, file=file, path="previous", line=line
+            )
         )
     return load(path)
 

@@ -17,10 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich import box
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
-from reportkit import api
+from reportkit import api, batch
 from reportkit.check import check
 from reportkit.errors import DataError, Problem, ReportkitError
 from reportkit.fill import fill as fill_totals
@@ -54,6 +57,36 @@ class Printer:
 
     def note(self, code: str, **params: Any) -> None:
         self.err.print(escape(translate(code, self.lang, **params)))
+
+    def summary(self, result: batch.Result) -> None:
+        """Print the batch's summary table, and every failing agency's problems above it."""
+        for agency in result.agencies:
+            if agency.status == "failed":
+                self.problems(agency.problems)
+        table = Table(box=box.SIMPLE)
+        for code in ("col_agency", "col_status", "col_errors", "col_warnings", "col_output"):
+            table.add_column(translate(code, self.lang))
+        counts = {"rendered": 0, "unchanged": 0, "failed": 0, "forced": 0}
+        for a in result.agencies:
+            counts[a.status] += 1
+            output = a.output.name if a.output and a.status != "failed" else ""
+            style = "red" if a.status == "failed" else None
+            table.add_row(
+                escape(a.name),
+                batch.status_text(a, self.lang),
+                str(len(a.errors)),
+                str(len(a.warnings)),
+                escape(output),
+                style=style,
+            )
+        self.out.print(table)
+        self.say(
+            "batch_done",
+            total=len(result.agencies),
+            rendered=counts["rendered"] + counts["forced"],
+            unchanged=counts["unchanged"],
+            failed=counts["failed"],
+        )
 
     def problems(self, problems: Sequence[Problem], *, stdout: bool = False) -> None:
         console = self.out if stdout else self.err
@@ -169,6 +202,77 @@ def build(lang: str) -> click.Group:
                 printer.say("problems_found", errors=errors, warnings=len(problems) - errors)
         failing = [p for p in problems if p.severity == "error" or strict]
         if failing:
+            raise click.exceptions.Exit(1)
+
+    @command("batch", "help_batch")
+    @click.argument("county", type=click.Path(path_type=Path))
+    @click.option(
+        "-o",
+        "--output",
+        "out_dir",
+        type=click.Path(path_type=Path),
+        required=True,
+        help=t("help_out_dir"),
+    )
+    @click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=os.cpu_count() or 1,
+        show_default=True,
+        help=t("help_jobs"),
+    )
+    @click.option("--previous", type=click.Path(path_type=Path), help=t("help_previous_dir"))
+    @click.option("--pdf", "pdf", is_flag=True, help=t("help_pdf"))
+    @click.option("--force", is_flag=True, help=t("help_force_batch"))
+    @click.option("--rebuild", is_flag=True, help=t("help_rebuild"))
+    @click.option("--totals", is_flag=True, help=t("help_totals"))
+    @click.option("--template", type=click.Path(path_type=Path), help=t("help_template"))
+    @click.pass_obj
+    def batch_command(
+        printer: Printer,
+        county: Path,
+        out_dir: Path,
+        jobs: int,
+        previous: Path | None,
+        pdf: bool,
+        force: bool,
+        rebuild: bool,
+        totals: bool,
+        template: Path | None,
+    ) -> None:
+        options = batch.Options(
+            jobs=jobs, previous=previous, force=force, rebuild=rebuild, template=template
+        )
+        total = len(batch.agency_files(county))
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=printer.err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(t("batch_progress"), total=total)
+            result = batch.run(county, out_dir, options, progress=lambda agency: bar.advance(task))
+        printer.summary(result)
+        if pdf:
+            made = [
+                a.output
+                for a in result.agencies
+                if a.output is not None
+                and (
+                    a.status in ("rendered", "forced")
+                    or (a.status == "unchanged" and not a.output.with_suffix(".pdf").is_file())
+                )
+            ]
+            for path in convert(made, out_dir):
+                printer.say("pdf_written", path=path)
+        if totals:
+            path, problems, names = batch.write_county_totals(result, county)
+            printer.problems(problems)
+            printer.say("totals_written", path=path, count=len(names))
+        if not result.ok:
             raise click.exceptions.Exit(1)
 
     @command("schema", "help_schema")

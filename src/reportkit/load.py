@@ -13,7 +13,7 @@ import re
 import tomllib
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -76,24 +76,52 @@ def parse_toml(text: str, source: str = "<data>") -> dict[str, Any]:
         ) from exc
 
 
-def validate(data: Mapping[str, Any], text: str = "", source: str = "<data>") -> Report:
-    """Return the report for already-parsed TOML `data`; `text` is used to find line numbers."""
+def validate(
+    data: Mapping[str, Any], text: str = "", source: str = "<data>", locator: Locator | None = None
+) -> Report:
+    """Return the report for already-parsed TOML `data`; `text` is used to find line numbers
+    (or `locator`, for data merged from several files)."""
+    locator = locator or Locator([(source, KeyLines(text))])
     try:
         report = Report.model_validate(dict(data))
     except pydantic.ValidationError as exc:
-        problems = _problems(exc.errors(), data, text, source)
-        raise DataError(problems) from exc
-    return report.located(Locator([(source, KeyLines(text))]))
+        raise DataError(_problems(exc.errors(), data, locator)) from exc
+    return report.located(locator)
+
+
+def load_layers(paths: Sequence[Path | str], drop: Sequence[str] = ()) -> Report:
+    """Return the report written across the files `paths`, each overriding the ones before it
+    key by key (a county's shared file, then an agency's own). Top-level tables named in `drop`
+    are left out of the first file (they configure the batch, not a report)."""
+    merged: dict[str, Any] = {}
+    layers = []
+    for number, path in enumerate(paths):
+        text = read_text(path)
+        data = parse_toml(text, str(path))
+        if number == 0:
+            data = {k: v for k, v in data.items() if k not in drop}
+        merged = merge(merged, data)
+        layers.append((str(path), KeyLines(text)))
+    return validate(merged, locator=Locator(layers))
+
+
+def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Return `base` with `override` laid over it: tables merge key by key, other values
+    (numbers, text, lists) are replaced whole."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
 # From pydantic's errors to a clerk's problems.
 
 
-def _problems(
-    errors: Iterable[Any], data: Mapping[str, Any], text: str, source: str
-) -> list[Problem]:
-    lines = KeyLines(text)
+def _problems(errors: Iterable[Any], data: Mapping[str, Any], locator: Locator) -> list[Problem]:
     seen: set[Loc] = set()
     problems = []
     for error in errors:
@@ -103,15 +131,9 @@ def _problems(
             continue
         seen.add(loc)
         code, params = _explain(error, loc)
+        file, line = locator.where(loc)
         problems.append(
-            Problem(
-                code,
-                params,
-                file=source,
-                path=_dotted(loc),
-                line=lines.find(loc),
-                label=label_of(full),
-            )
+            Problem(code, params, file=file, path=_dotted(loc), line=line, label=label_of(full))
         )
     return problems
 

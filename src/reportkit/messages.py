@@ -152,6 +152,63 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "LibreOffice (soffice) was not found, so no PDF can be made; install LibreOffice",
     ),
     "pdf_failed": ("PDF 转换失败：{detail}", "PDF conversion failed: {detail}"),
+    # Batch
+    "county_not_found": ("找不到县（区）文件夹", "county folder not found"),
+    "county_empty": (
+        "文件夹中没有单位的数据文件（*.toml，county.toml 除外）",
+        "the folder holds no agency data file (*.toml other than county.toml)",
+    ),
+    "same_output": (
+        "与 {other} 的输出文件同为「{output}」，请修改单位名称",
+        "would write the same file '{output}' as {other}; change the agency's name",
+    ),
+    "similar_agency": (
+        "与 {other} 的 {where} 雷同（相似度 {percent}%）",
+        "is the same as {other}'s {where} ({percent}% alike)",
+    ),
+    "status_rendered": ("已生成", "rendered"),
+    "status_unchanged": ("未变化", "unchanged"),
+    "status_forced": ("已强制生成（未通过校验）", "rendered anyway (failed checks)"),
+    "status_failed": ("未通过", "failed"),
+    "col_agency": ("单位", "agency"),
+    "col_status": ("状态", "status"),
+    "col_errors": ("错误", "errors"),
+    "col_warnings": ("警告", "warnings"),
+    "col_output": ("输出文件", "output file"),
+    "col_data": ("数据文件", "data file"),
+    "problem_report_head": (
+        "{agency}（数据文件 {file}）的报告未能生成，请按以下问题修改后重新报送：",
+        "The report of {agency} (data file {file}) could not be made; fix these problems:",
+    ),
+    "batch_done": (
+        "共 {total} 个单位：已生成 {rendered}，未变化 {unchanged}，未通过 {failed}",
+        "{total} agencies: {rendered} rendered, {unchanged} unchanged, {failed} failed",
+    ),
+    "batch_progress": ("正在生成报告", "rendering reports"),
+    "help_batch": (
+        "批量校验并生成一个县（区）文件夹中所有单位的报告，并输出汇总表 summary.csv。",
+        "check and render the report of every agency in a county folder, with a summary.csv.",
+    ),
+    "help_out_dir": ("输出文件夹", "output folder"),
+    "help_jobs": ("并行进程数（默认：CPU 核数）", "worker processes (default: one per core)"),
+    "help_previous_dir": (
+        "上年的县（区）文件夹，用于跨年度校验",
+        "last year's county folder, for the checks across years",
+    ),
+    "help_rebuild": ("忽略上次结果，全部重新生成", "render every agency, changed or not"),
+    "help_force_batch": (
+        "未通过校验的单位也生成报告，页眉标注「未通过校验」",
+        "render failing agencies too, marked 未通过校验 in the header",
+    ),
+    "help_totals": (
+        "把通过校验的单位的表格数字汇总为一个数据文件",
+        "sum the tables of every agency that passed into one data file",
+    ),
+    "totals_none": ("没有通过校验的单位，无法汇总", "no agency passed its checks: nothing to sum"),
+    "totals_written": (
+        "已生成汇总数据文件 {path}（含 {count} 个单位）",
+        "wrote the county totals {path} ({count} agencies)",
+    ),
     # CLI
     "warning_prefix": ("警告：", "warning: "),
     "rendered": ("已生成 {path}", "wrote {path}"),

@@ -1,0 +1,235 @@
+"""The county batch, run as a county office runs it."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import reportkit
+from reportkit import batch
+from tests.helpers import DATA, FIXTURES, normalise, paragraph_text, projection, xml_part
+
+COUNTY = FIXTURES / "mouding-2022"
+TOWNS = [
+    "安乐乡人民政府",
+    "凤屯镇人民政府",
+    "共和镇人民政府",
+    "江坡镇人民政府",
+    "蟠猫乡人民政府",
+    "新桥镇人民政府",
+]
+
+
+@pytest.fixture
+def county(tmp_path: Path) -> Path:
+    folder = tmp_path / "mouding-2022"
+    shutil.copytree(COUNTY, folder)
+    return folder
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "reportkit", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def stamps(out: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in out.glob("*.docx")}
+
+
+def test_batch_renders_six_reports_and_the_failing_town_s_problems(
+    county: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run_cli("batch", str(county), "-o", str(out), "-j", "2")
+    assert result.returncode == 1
+    assert sorted(p.stem for p in out.glob("*.docx")) == sorted(TOWNS)
+    assert "共 7 个单位：已生成 6，未变化 0，未通过 1" in result.stdout
+    assert "戌街乡人民政府" in result.stdout and "[C]" in result.stderr
+    raw = (out / "summary.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a BOM, for Excel and WPS
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0] == ["单位", "状态", "错误", "警告", "输出文件", "数据文件"]
+    assert ["戌街乡人民政府", "未通过", "1", "0", "", "xujie.toml"] in rows
+    assert ["江坡镇人民政府", "已生成", "0", "0", "江坡镇人民政府.docx", "jiangpo.toml"] in rows
+    report = (out / "问题清单-戌街乡人民政府.txt").read_text(encoding="utf-8-sig")
+    assert "戌街乡人民政府（数据文件 xujie.toml）的报告未能生成" in report
+    assert "应为 3（= 3 + 0 + 0 + 0 + 0 + 0），实为 4 [C]" in report
+
+    # a second run rewrites nothing
+    before = stamps(out)
+    again = run_cli("batch", str(county), "-o", str(out))
+    assert again.returncode == 1
+    assert "共 7 个单位：已生成 0，未变化 6，未通过 1" in again.stdout
+    assert stamps(out) == before
+
+    # one figure changed in one town: only that town is rendered again
+    gonghe = county / "gonghe.toml"
+    gonghe.write_text(
+        gonghe.read_text(encoding="utf-8").replace("coercion  = 0", "coercion  = 2"),
+        encoding="utf-8",
+    )
+    third = run_cli("batch", str(county), "-o", str(out))
+    assert "共 7 个单位：已生成 1，未变化 5，未通过 1" in third.stdout
+    after = stamps(out)
+    assert [n for n in after if after[n] != before[n]] == ["共和镇人民政府.docx"]
+    assert run_cli("batch", str(county), "-o", str(out), "--rebuild").stdout.count("已生成") >= 6
+
+
+def test_the_seed_town_reproduces_the_published_report(county: Path, tmp_path: Path) -> None:
+    result = batch.run(county, tmp_path)
+    jiangpo = next(a for a in result.agencies if a.data.name == "jiangpo.toml")
+    assert jiangpo.status == "rendered" and jiangpo.output is not None
+    seed = [
+        normalise(line.removesuffix("|"))
+        for line in (DATA / "seed-jiangpo-2022.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    assert [normalise(line) for line in projection(jiangpo.output)][1:] == seed
+
+
+def test_sample_towns_are_marked_and_the_seed_is_not(county: Path, tmp_path: Path) -> None:
+    batch.run(county, tmp_path)
+    W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+    def header(name: str) -> str:
+        part = xml_part(tmp_path / f"{name}.docx", "word/header1.xml")
+        return "".join(paragraph_text(p) for p in part.iter(f"{W}p"))
+
+    assert header("共和镇人民政府") == "示例数据"
+    assert header("江坡镇人民政府") == ""
+
+
+def test_force_renders_the_failing_town_marked(county: Path, tmp_path: Path) -> None:
+    result = batch.run(county, tmp_path, batch.Options(force=True))
+    xujie = next(a for a in result.agencies if a.data.name == "xujie.toml")
+    assert xujie.status == "forced" and xujie.output is not None and xujie.output.is_file()
+    assert not result.ok
+    assert not (tmp_path / "问题清单-戌街乡人民政府.txt").exists()
+
+
+def test_parallel_workers_write_the_same_bytes(county: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    batch.run(county, one, batch.Options(jobs=1))
+    batch.run(county, two, batch.Options(jobs=2))
+    for name in TOWNS:
+        assert (one / f"{name}.docx").read_bytes() == (two / f"{name}.docx").read_bytes()
+
+
+def test_two_agencies_writing_one_file_stop_the_batch_before_writing(
+    county: Path, tmp_path: Path
+) -> None:
+    text = (county / "anle.toml").read_text(encoding="utf-8")
+    (county / "anle-copy.toml").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run_cli("batch", str(county), "-o", str(out))
+    assert result.returncode == 1
+    assert "anle-copy.toml" in result.stderr and "安乐乡人民政府.docx" in result.stderr
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("江坡镇人民政府", "江坡镇人民政府"),
+        ("../../etc/passwd", "___etc_passwd"),
+        ("a/b\\c", "a_b_c"),
+        ("CON", "_CON"),
+        ("x:y*?", "x_y__"),
+        ("..", "_"),
+        (" 名称. ", "名称"),
+    ],
+    ids=["chinese", "traversal", "separators", "reserved", "windows-chars", "dots", "spaces"],
+)
+def test_safe_names(name: str, safe: str) -> None:
+    assert batch.safe_name(name) == safe
+    assert "/" not in safe and "\\" not in safe and ".." not in safe
+
+
+def test_similar_narrative_across_towns_is_a_warning(county: Path, tmp_path: Path) -> None:
+    gonghe = (county / "gonghe.toml").read_text(encoding="utf-8")
+    copied = (
+        "共和镇以政务公开标准化规范化建设为抓手，把信息公开融入镇村日常工作，全年工作运行平稳。"
+    )
+    assert copied in gonghe
+    anle = county / "anle.toml"
+    anle.write_text(
+        anle.read_text(encoding="utf-8").replace(
+            "安乐乡结合山区乡实际，把公开工作与为民办实事结合起来，推动政策落地见效。", copied
+        ),
+        encoding="utf-8",
+    )
+    result = batch.run(county, tmp_path)
+    warned = {
+        a.name: [p for p in a.warnings if p.code == "similar_agency"] for a in result.agencies
+    }
+    assert [len(v) for v in warned.values()].count(1) == 1
+    [problem] = warned["安乐乡人民政府"] or warned["共和镇人民政府"]
+    assert problem.rule == "S" and problem.path == "part1.text[0]"
+    # the paragraph every town inherits from county.toml is not a copy
+    assert all(
+        p.code != "similar_agency" or p.path != "part6.text[0]"
+        for a in result.agencies
+        for p in a.problems
+    )
+
+
+def test_previous_county_folder_enables_checks_across_years(county: Path, tmp_path: Path) -> None:
+    this_year = tmp_path / "2023"
+    shutil.copytree(county, this_year)
+    shared = this_year / "county.toml"
+    shared.write_text(
+        shared.read_text(encoding="utf-8")
+        .replace("year = 2022", "year = 2023")
+        .replace("date = 2023-01-10", "date = 2024-01-10")
+        .replace("deadline = 2023-02-28", "deadline = 2024-02-28"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    result = batch.run(this_year, out, batch.Options(previous=county))
+    rules = {p.rule for a in result.agencies for p in a.problems}
+    assert "S" in rules  # the narrative is last year's, copied
+    # this year's 上年结转 is last year's own 上年结转 (the files were copied): rule X fires
+    # exactly for the towns whose 结转下年度 differed from it
+    expected = set()
+    for path in sorted(county.glob("*.toml")):
+        if path.name != "county.toml":
+            apps = batch.load_agency(path).complete().applications
+            if apps.carried_forward.parts() != apps.carried_over.parts():
+                expected.add(path.name)
+    assert expected, "the fixture should give rule X something to find"
+    assert {a.data.name for a in result.agencies if any(p.rule == "X" for p in a.problems)} == (
+        expected
+    )
+
+
+def test_totals_sum_every_passing_town(county: Path, tmp_path: Path) -> None:
+    result = batch.run(county, tmp_path)
+    path, problems, names = batch.write_county_totals(result, county)
+    assert problems == [] and names == TOWNS
+    totals = reportkit.load(path)
+    towns = [a.report for a in result.agencies if a.report and not a.errors]
+    assert totals.proactive.licensing == sum(t.proactive.licensing for t in towns)
+    assert totals.proactive.fees == sum(t.proactive.fees for t in towns)
+    assert totals.applications.received.total == sum(
+        t.complete().applications.received.total or 0 for t in towns
+    )
+    text = path.read_text(encoding="utf-8")
+    assert "#   戌街乡人民政府" not in text and "#   江坡镇人民政府" in text
+    assert reportkit.render(totals, tmp_path / "totals.docx").output.is_file()
+
+
+def test_batch_pdf_converts_every_report_in_one_go(county: Path, tmp_path: Path) -> None:
+    result = run_cli("batch", str(county), "-o", str(tmp_path), "--pdf")
+    assert result.returncode == 1  # the failing town
+    assert sorted(p.stem for p in tmp_path.glob("*.pdf")) == sorted(TOWNS)
