@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import hashlib
 import io
 import json
@@ -172,23 +173,27 @@ def _assign_outputs(agencies: list[Agency], out_dir: Path) -> None:
 # Inputs, hashed
 
 
-def _versions() -> str:
-    names = ("reportkit", "docxtpl", "python-docx", "Jinja2", "lxml")
-    return ";".join(f"{n}={metadata.version(n)}" for n in names)
+@functools.cache
+def _common_digest(template: Path) -> bytes:
+    """Hash what every agency's document depends on: the template, the rulebook, and the
+    versions of reportkit and its document libraries."""
+    h = hashlib.sha256(template.read_bytes())
+    h.update((resources.files("reportkit") / "rulebooks" / "zh-CN.toml").read_bytes())
+    for name in ("reportkit", "docxtpl", "python-docx", "Jinja2", "lxml"):
+        h.update(f"{name}={metadata.version(name)};".encode())
+    return h.digest()
 
 
 def _digest(agency: Agency, options: Options, last: Report | None, template: Path) -> str:
-    h = hashlib.sha256()
-    inputs = [agency.data, agency.data.parent / SHARED, template]
+    """Return the hash of every input of an agency's document."""
+    h = hashlib.sha256(_common_digest(template))
+    inputs = [agency.data, agency.data.parent / SHARED]
     if last is not None:
         inputs += [Path(last.source), Path(last.source).parent / SHARED]
     for path in inputs:
         h.update(str(path.name).encode())
         h.update(path.read_bytes() if path.is_file() else b"-")
-    rulebook = resources.files("reportkit") / "rulebooks" / "zh-CN.toml"
-    h.update(rulebook.read_bytes())
     h.update(json.dumps([options.force, str(agency.output.name if agency.output else "")]).encode())
-    h.update(_versions().encode())
     return h.hexdigest()
 
 

@@ -10,6 +10,7 @@ Sentences leave this stage as plain text, grouped into paragraphs per slot.
 from __future__ import annotations
 
 import difflib
+import functools
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -62,8 +63,7 @@ class Narrative:
 
 def rulebook(locale: str = "zh-CN", extra: Path | None = None) -> Rulebook:
     """Return the shipped rulebook for `locale`, with the rules of file `extra` added or replacing."""
-    shipped = resources.files("reportkit") / "rulebooks" / f"{locale}.toml"
-    book = _parse_rulebook(tomllib.loads(shipped.read_text(encoding="utf-8")), str(shipped))
+    book = _shipped(locale)
     if extra is None:
         return book
     try:
@@ -71,6 +71,23 @@ def rulebook(locale: str = "zh-CN", extra: Path | None = None) -> Rulebook:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise DataError(Problem("bad_rulebook", {"detail": str(exc)}, file=str(extra))) from exc
     return _merge(book, _parse_rulebook(data, str(extra)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _template(text: str) -> jinja2.Template:
+    return _ENV.from_string(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _condition(text: str) -> Any:
+    return _ENV.compile_expression(text)
+
+
+@functools.cache
+def _shipped(locale: str) -> Rulebook:
+    """The rulebook shipped for `locale`, read and compiled once per process."""
+    shipped = resources.files("reportkit") / "rulebooks" / f"{locale}.toml"
+    return _parse_rulebook(tomllib.loads(shipped.read_text(encoding="utf-8")), str(shipped))
 
 
 def _parse_rulebook(data: dict[str, Any], source: str) -> Rulebook:
@@ -84,9 +101,9 @@ def _parse_rulebook(data: dict[str, Any], source: str) -> Rulebook:
             rules.append(Rule(entry["id"], entry["slot"], cases))
         for rule in rules:  # compile now so a broken rule is found before any report is written
             for case in rule.cases:
-                _ENV.from_string(case.text)
+                _template(case.text)
                 if case.when:
-                    _ENV.compile_expression(case.when)
+                    _condition(case.when)
     except (KeyError, TypeError, jinja2.TemplateSyntaxError) as exc:
         raise DataError(Problem("bad_rulebook", {"detail": repr(exc)}, file=source)) from exc
     return Rulebook(tuple(rules), frozenset(data.get("joined", [])))
@@ -150,8 +167,8 @@ def _context(report: Report) -> dict[str, Any]:
 def _write(rule: Rule, context: dict[str, Any], source: str) -> str:
     try:
         for case in rule.cases:
-            if not case.when or _ENV.compile_expression(case.when)(**context):
-                return _ENV.from_string(case.text).render(context).strip()
+            if not case.when or _condition(case.when)(**context):
+                return _template(case.text).render(context).strip()
     except jinja2.TemplateError as exc:
         raise DataError(
             Problem("sentence_failed", {"id": rule.id, "detail": str(exc)}, file=source)
