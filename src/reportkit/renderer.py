@@ -23,6 +23,7 @@ from typing import IO, Any
 import jinja2
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
+from lxml import etree
 from markupsafe import Markup, escape
 
 from reportkit.context import variables
@@ -61,6 +62,7 @@ class ReusableTemplate(DocxTemplate):  # type: ignore[misc]
         core = self.docx.core_properties  # created here if the template has none
         self._pristine_core = copy.deepcopy(core._element)
         self._pristine_body: str = super().get_xml()
+        self._column_loops = "{%tc" in self._pristine_body
         self._pristine_parts = {
             key: rel.target_part for key, rel in self.docx.part.rels.items() if not rel.is_external
         }
@@ -72,6 +74,12 @@ class ReusableTemplate(DocxTemplate):  # type: ignore[misc]
             | {part.partname for part in package.parts if part.content_type == _FOOTNOTES}
         )
         self._static = _zip_parts(package, lambda name: name not in self._dynamic)
+        # The document part as the template has it, cut around its body: a render's body is
+        # written between the two halves instead of being moved into python-docx's tree.
+        blob = self.docx.part.blob.decode("utf-8")
+        start, end = blob.index("<w:body"), blob.rindex("</w:body>") + len("</w:body>")
+        self._shell = (blob[:start], blob[end:])
+        self._body: Any = None
 
     def get_xml(self) -> str:
         return self._pristine_body  # the body as the template has it, whatever was rendered
@@ -81,6 +89,20 @@ class ReusableTemplate(DocxTemplate):  # type: ignore[misc]
         if patched is None:
             patched = self._patched[src_xml] = super().patch_xml(src_xml)
         return patched
+
+    def fix_tables(self, xml: str) -> Any:
+        # docxtpl re-parses the rendered body leniently (dropping what it cannot read) and then
+        # fixes the grids of tables whose columns come from {%tc %} loops. The rendered XML must
+        # be well-formed: it is parsed strictly, and the grid fix runs only for templates that
+        # have column loops.
+        if self._column_loops:
+            return super().fix_tables(xml)
+        return etree.fromstring(xml, parser=_STRICT)
+
+    def map_tree(self, tree: Any) -> None:
+        # docxtpl moves the rendered body into python-docx's document, which costs lxml a walk
+        # of the whole tree to reconcile namespaces; it is kept aside and written out as is.
+        self._body = tree
 
     def resolve_listing(self, xml: str) -> str:
         # docxtpl turns tabs, line and page breaks in the *rendered* text, data included, into
@@ -105,18 +127,27 @@ class ReusableTemplate(DocxTemplate):  # type: ignore[misc]
         try:
             self.render(context, jinja_env=self.jinja_env)
             _set_properties(self.docx, report)
+            head, tail = self._shell
+            body = etree.tostring(self._body, encoding="unicode")
+            replaced = {self.docx.part.partname: (head + body + tail).encode("utf-8")}
             package = self.docx.part.package
-            return _zip_parts(package, lambda name: name in self._dynamic, base=self._static)
+            return _zip_parts(package, lambda name: name in self._dynamic, self._static, replaced)
         finally:
             self.is_rendered = False
+            self._body = None
 
 
+_STRICT = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 
-def _zip_parts(package: Any, wanted: Any, base: bytes = b"") -> bytes:
-    """Return a zip of `base` plus the package's parts whose names are `wanted`, with their
-    relationships and, when there is no base, the content types and package relationships."""
+def _zip_parts(
+    package: Any, wanted: Any, base: bytes = b"", replaced: dict[Any, bytes] | None = None
+) -> bytes:
+    """Return a zip of `base` plus the package's parts whose names are `wanted` (with the blobs
+    in `replaced` instead of their own), with their relationships and, when there is no base,
+    the content types and package relationships."""
+    replaced = replaced or {}
     from docx.opc.pkgwriter import _ContentTypesItem
 
     buffer = io.BytesIO(base)
@@ -136,7 +167,7 @@ def _zip_parts(package: Any, wanted: Any, base: bytes = b"") -> bytes:
         for part in parts:
             if not wanted(part.partname):
                 continue
-            put(part.partname.membername, part.blob)
+            put(part.partname.membername, replaced.get(part.partname, part.blob))
             if len(part.rels):
                 put(part.partname.rels_uri.membername, part.rels.xml)
     return buffer.getvalue()
@@ -189,6 +220,10 @@ def _render(docx: ReusableTemplate, context: dict[str, Any], report: Report, pat
     except jinja2.TemplateError as exc:
         raise TemplateError(
             Problem("template_failed", {"detail": str(exc)}, file=str(path))
+        ) from exc
+    except etree.XMLSyntaxError as exc:  # a template whose tags cut its XML apart
+        raise TemplateError(
+            Problem("template_failed", {"detail": f"XML: {exc}"}, file=str(path))
         ) from exc
 
 
