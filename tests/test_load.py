@@ -186,8 +186,8 @@ def test_gbk_file_is_refused_with_advice(seed_text: str, tmp_path) -> None:  # t
     path.write_bytes(seed_text.encode("gb18030"))
     with pytest.raises(DataError) as caught:
         reportkit.load(path)
-    assert caught.value.problems[0].code == "not_utf8"
-    assert "UTF-8" in caught.value.format()
+    assert caught.value.problems[0].code == "gbk_file"
+    assert "GBK" in caught.value.format() and "另存为" in caught.value.format()
 
 
 def test_narrative_block_shapes(seed_text: str) -> None:

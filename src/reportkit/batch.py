@@ -19,6 +19,7 @@ import io
 import json
 import os
 import re
+import signal
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -34,7 +35,7 @@ from reportkit.load import load_layers, parse_toml, read_text
 from reportkit.messages import translate
 from reportkit.model import Report
 from reportkit.narrate import narrate
-from reportkit.output import write
+from reportkit.output import remove_leftovers, write
 from reportkit.renderer import default_template, document
 
 SHARED = "county.toml"
@@ -293,6 +294,7 @@ def run(
     if not out_dir.is_dir():
         raise DataError(Problem("output_dir_missing", file=str(out_dir)))
     _assign_outputs(agencies, out_dir)
+    remove_leftovers(out_dir)
 
     template = options.template or default_template()
     manifest = {} if options.rebuild else _read_manifest(out_dir).get("agencies", {})
@@ -361,8 +363,20 @@ def _execute(jobs: list[Job], workers: int) -> Iterable[list[Problem]]:
         for job in jobs:
             yield render_job(job)
         return
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_worker_init)
+    try:
         yield from pool.map(render_job, jobs)
+    except BaseException:
+        # interrupted: reports being written are finished whole, the others are not started
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _worker_init() -> None:
+    # Ctrl-C reaches every process of the terminal: only the main process acts on it, so that
+    # a worker never stops half-way through a report.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ def check(report: Report, previous: Report | None = None) -> list[Problem]:
     `previous` is last year's report, for the rules across years (X, R, 雷同).
     """
     years = Years(report, report.complete(), report.recomputed(), previous)
-    problems = override_problems(report)
+    problems = [*report.notes, *override_problems(report)]
     return problems + [problem for rule in RULES for problem in rule(years)]
 
 

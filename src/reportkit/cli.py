@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -284,11 +285,18 @@ def build(lang: str) -> click.Group:
     return main
 
 
+def _terminate(signum: int, frame: Any) -> None:
+    """SIGTERM ends the run like Ctrl-C: files being written are finished or removed."""
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line; exits with 0 on success, 1 on a problem, 2 on a usage error."""
     args = list(sys.argv[1:] if argv is None else argv)
     lang = _language(args)
     printer = Printer(lang)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         # without standalone mode, click returns a command's exit code instead of exiting
         code = build(lang).main(args, prog_name="reportkit", standalone_mode=False)
@@ -297,7 +305,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
         printer.note("interrupted")
         sys.exit(130)
     except ReportkitError as exc:

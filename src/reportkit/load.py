@@ -49,12 +49,24 @@ def read_text(path: str | Path) -> str:
         if file.is_dir():
             raise DataError(Problem("is_directory", file=source)) from exc
         raise DataError(Problem("read_failed", {"reason": exc.strerror}, file=source)) from exc
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(Problem("utf16_file", file=source))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(Problem("not_utf8", {"line": line}, file=source, line=line)) from exc
+        code = "gbk_file" if _looks_like_gbk(raw) else "not_utf8"
+        raise DataError(Problem(code, {"line": line}, file=source, line=line)) from exc
     return text.replace("\r\n", "\n")
+
+
+def _looks_like_gbk(raw: bytes) -> bool:
+    """True when the bytes read as Chinese text in GB18030 (what Windows tools save as 'ANSI')."""
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def parse(text: str, source: str = "<data>") -> Report:
@@ -82,11 +94,38 @@ def validate(
     """Return the report for already-parsed TOML `data`; `text` is used to find line numbers
     (or `locator`, for data merged from several files)."""
     locator = locator or Locator([(source, KeyLines(text))])
+    data, notes = _strip_control_characters(data, locator)
     try:
-        report = Report.model_validate(dict(data))
+        report = Report.model_validate(data)
     except pydantic.ValidationError as exc:
         raise DataError(_problems(exc.errors(), data, locator)) from exc
-    return report.located(locator)
+    return report.located(locator, notes)
+
+
+# Characters XML 1.0 forbids (tab, newline and carriage return are allowed): they cannot appear
+# in a .docx, so they are taken out of the data, each place named in a warning.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _strip_control_characters(
+    data: Mapping[str, Any], locator: Locator
+) -> tuple[dict[str, Any], list[Problem]]:
+    notes: list[Problem] = []
+
+    def clean(value: Any, loc: Loc) -> Any:
+        if isinstance(value, str) and CONTROL.search(value):
+            found = sorted({f"U+{ord(c):04X}" for c in CONTROL.findall(value)})
+            file, line = locator.where(loc)
+            notes.append(Problem("control_characters", {"chars": ", ".join(found)}, file=file,
+                                 path=_dotted(loc), line=line, severity="warning"))
+            return CONTROL.sub("", value)
+        if isinstance(value, Mapping):
+            return {k: clean(v, (*loc, k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v, (*loc, i)) for i, v in enumerate(value)]
+        return value
+
+    return clean(dict(data), ()), notes
 
 
 def load_layers(paths: Sequence[Path | str], drop: Sequence[str] = ()) -> Report:

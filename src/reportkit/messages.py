@@ -25,6 +25,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "找不到上年的数据文件 {previous}",
         "last year's data file {previous} was not found",
     ),
+    "gbk_file": (
+        "文件是 GBK/GB18030 编码（Windows 记事本等保存的“ANSI”编码），不是 UTF-8；"
+        "请用记事本“另存为”，编码选择“UTF-8”后重试",
+        "the file is in GBK/GB18030 (what Windows tools call 'ANSI'), not UTF-8; "
+        "use 'Save as' with the encoding 'UTF-8' and try again",
+    ),
+    "utf16_file": (
+        "文件是 UTF-16 编码（记事本中的“Unicode”），不是 UTF-8；请“另存为”UTF-8 编码后重试",
+        "the file is in UTF-16 (Notepad's 'Unicode'), not UTF-8; save it as UTF-8 and try again",
+    ),
+    "control_characters": (
+        "含有不可见的控制字符（{chars}），已删除",
+        "contained invisible control characters ({chars}); they were removed",
+    ),
     "toml_syntax": ("TOML 格式错误：{detail}", "TOML syntax error: {detail}"),
     # Fitting the format
     "missing": ("缺少必填项", "required key is missing"),
@@ -129,6 +143,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "template_not_docx": (
         "模板不是有效的 .docx 文件（{detail}）",
         "the template is not a valid .docx file ({detail})",
+    ),
+    "template_no_document": (
+        "模板不是有效的 Word 文档：缺少正文部分（{detail}）",
+        "the template is not a Word document: it has no main document part ({detail})",
+    ),
+    "template_too_large": (
+        "模板文件解压后过大或条目过多，已拒绝（{detail}）",
+        "the template unpacks too big or into too many entries; refused ({detail})",
     ),
     "template_syntax": (
         "模板标签有误：{detail}（位于「{near}」附近）",

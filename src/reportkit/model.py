@@ -380,11 +380,19 @@ class Report(_Strict):
     appeals: Appeals
 
     _locator: Locator = PrivateAttr(default_factory=lambda: Locator([]))
+    _notes: list[Any] = PrivateAttr(default_factory=list)
 
-    def located(self, locator: Locator) -> Report:
-        """Return the report, remembering the files it came from and where its keys are."""
+    def located(self, locator: Locator, notes: list[Any] | None = None) -> Report:
+        """Return the report, remembering the files it came from, where its keys are, and the
+        warnings reading it gave (problems, reported with the checks')."""
         self._locator = locator
+        self._notes = list(notes or [])
         return self
+
+    @property
+    def notes(self) -> list[Any]:
+        """Return the warnings found while reading the data (e.g. control characters removed)."""
+        return self._notes
 
     @property
     def source(self) -> str:
@@ -434,7 +442,7 @@ class Report(_Strict):
             outcome_rows = [_get_path(apps, r.key) for r in APPLICATION_ROWS[2:-2]]
             apps["total"] = {c.key: sum(r[c.key] for r in outcome_rows) for c in APPLICANT_COLUMNS}
         filled = Report.model_validate(data)
-        filled._locator = self._locator
+        filled._locator, filled._notes = self._locator, self._notes
         return filled
 
 

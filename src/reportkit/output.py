@@ -1,7 +1,9 @@
 """Stage 5 (write): put bytes in a file atomically, so a failed run never leaves half a file.
 
 The bytes go to a temporary file in the target folder, which is then renamed over the target:
-the old file stays whole until the new one is complete, and a failure removes the temporary file.
+the old file stays whole until the new one is complete, and a failure (an interrupt included)
+removes the temporary file. A run killed outright leaves it behind; the next write of the same
+file, or the next batch into the folder, removes it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,18 @@ from pathlib import Path
 
 from reportkit.errors import OutputError, Problem
 
+TEMP_SUFFIX = ".reportkit.tmp"
+
+
+def remove_leftovers(folder: Path, name: str = "*") -> list[Path]:
+    """Remove the temporary files a killed run left in `folder` (for the file `name`, or all)."""
+    removed = []
+    for leftover in folder.glob(f".{name}.*{TEMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+            removed.append(leftover)
+    return removed
+
 
 def write(data: bytes, path: Path | str) -> Path:
     """Return `path` after writing `data` to it atomically; raise `OutputError` on failure."""
@@ -22,9 +36,10 @@ def write(data: bytes, path: Path | str) -> Path:
     folder = target.parent
     if not folder.is_dir():
         raise OutputError(Problem("output_dir_missing", file=str(target)))
+    remove_leftovers(folder, target.name)
     temp = None
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=folder)
         temp = Path(name)
         with os.fdopen(fd, "wb") as file:
             file.write(data)

@@ -230,13 +230,40 @@ def _render(docx: ReusableTemplate, context: dict[str, Any], report: Report, pat
 def _open(path: Path) -> ReusableTemplate:
     if not path.is_file():
         raise TemplateError(Problem("template_not_found", file=str(path)))
+    _check_archive(path)
     try:
-        docx = _template(path)
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        return _template(path)
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.Error) as exc:
         raise TemplateError(
             Problem("template_not_docx", {"detail": type(exc).__name__}, file=str(path))
         ) from exc
-    return docx
+
+
+# Limits on a template's zip, so that a hostile or broken file cannot exhaust memory or disk.
+MAX_ENTRIES = 2000
+MAX_UNPACKED = 200 * 1024 * 1024
+MAX_RATIO = 200
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse a template that is not a zip, has no document part, or would unpack too big."""
+    def refuse(code: str, detail: str) -> TemplateError:
+        return TemplateError(Problem(code, {"detail": detail}, file=str(path)))
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise refuse("template_not_docx", "not a zip archive") from exc
+    names = {e.filename for e in entries}
+    if "[Content_Types].xml" not in names or not any(
+        n.startswith("word/") and n.endswith(".xml") for n in names
+    ):
+        raise refuse("template_no_document", "no word/document part")
+    total = sum(e.file_size for e in entries)
+    ratios = [e.file_size / max(e.compress_size, 1) for e in entries]
+    if len(entries) > MAX_ENTRIES or total > MAX_UNPACKED or max(ratios, default=0) > MAX_RATIO:
+        raise refuse("template_too_large", f"{len(entries)} entries, {total} bytes unpacked")
 
 
 def _near(exc: jinja2.TemplateSyntaxError) -> str:
