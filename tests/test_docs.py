@@ -32,3 +32,28 @@ def test_data_format_doc_names_every_field_and_sentence() -> None:
     assert missing == []
     assert sorted(i for i in rulebook().ids() if f"`{i}`" not in doc) == []
     assert typing.get_args(Report.model_fields["format"].annotation)[0] in doc
+
+
+def test_errors_doc_covers_every_message_a_user_can_meet() -> None:
+    from reportkit.messages import CATALOGUE
+
+    doc = (REPO / "docs" / "errors.md").read_text(encoding="utf-8")
+    not_problems = ("help_", "col_", "status_")
+    notes = {
+        "problem_report_head",
+        "batch_done",
+        "batch_progress",
+        "totals_written",
+        "warning_prefix",
+        "rendered",
+        "pdf_written",
+        "problems_found",
+        "check_ok",
+        "not_written",
+        "forced",
+        "interrupted",
+        "filled",
+        "internal_error",
+    }
+    codes = [c for c in CATALOGUE if not c.startswith(not_problems) and c not in notes]
+    assert sorted(c for c in codes if f"`{c}`" not in doc) == []

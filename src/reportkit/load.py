@@ -116,8 +116,16 @@ def _strip_control_characters(
         if isinstance(value, str) and CONTROL.search(value):
             found = sorted({f"U+{ord(c):04X}" for c in CONTROL.findall(value)})
             file, line = locator.where(loc)
-            notes.append(Problem("control_characters", {"chars": ", ".join(found)}, file=file,
-                                 path=_dotted(loc), line=line, severity="warning"))
+            notes.append(
+                Problem(
+                    "control_characters",
+                    {"chars": ", ".join(found)},
+                    file=file,
+                    path=_dotted(loc),
+                    line=line,
+                    severity="warning",
+                )
+            )
             return CONTROL.sub("", value)
         if isinstance(value, Mapping):
             return {k: clean(v, (*loc, k)) for k, v in value.items()}

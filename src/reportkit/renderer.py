@@ -247,6 +247,7 @@ MAX_RATIO = 200
 
 def _check_archive(path: Path) -> None:
     """Refuse a template that is not a zip, has no document part, or would unpack too big."""
+
     def refuse(code: str, detail: str) -> TemplateError:
         return TemplateError(Problem(code, {"detail": detail}, file=str(path)))
 

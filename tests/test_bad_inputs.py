@@ -1,0 +1,142 @@
+"""The bad-input corpus (tests/bad_inputs/cases.toml), every case run through the CLI."""
+
+from __future__ import annotations
+
+import tomllib
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+
+from reportkit.cli import main
+from reportkit.renderer import default_template
+from tests.helpers import FIXTURES
+
+CASES = tomllib.loads((Path(__file__).parent / "bad_inputs" / "cases.toml").read_text("utf-8"))
+CASES_BY_NAME = {c["name"]: c for c in CASES["case"]}
+
+
+def make_template(kind: str, path: Path) -> None:
+    """The template recipes the corpus names."""
+    if kind == "text":
+        path.write_text("这不是 Word 文档", encoding="utf-8")
+    elif kind == "truncated":
+        path.write_bytes(default_template().read_bytes()[:300])
+    elif kind == "no-document":
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("[Content_Types].xml", "<Types/>")
+    else:
+        text = {
+            "jinja-syntax": "封面文字 {% if title %} 其后文字",
+            "undefined": "{{ no_such_figure }}",
+        }[kind]
+        doc = Document()
+        doc.add_paragraph(text)
+        doc.save(str(path))
+
+
+def build_input(case: dict[str, Any], path: Path) -> None:
+    if "base" in case:
+        text = (FIXTURES / f"{case['base']}.toml").read_text(encoding="utf-8")
+    elif "text" in case:
+        text = case["text"]
+    else:
+        return
+    for old, new in case.get("replace", []):
+        assert old in text, (case["name"], old)
+        text = text.replace(old, new, 1)
+    data = text.encode(case.get("encoding", "utf-8"))
+    data = (
+        bytes.fromhex(case.get("prefix_hex", "")) + data + bytes.fromhex(case.get("append_hex", ""))
+    )
+    path.write_bytes(data)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("name", list(CASES_BY_NAME))
+def test_bad_input(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case = CASES_BY_NAME[name]
+    data, template = tmp_path / "data.toml", tmp_path / "template.docx"
+    build_input(case, data)
+    if "template" in case:
+        make_template(case["template"], template)
+
+    def fill(text: str) -> str:
+        return (
+            text.replace("{input}", str(data))
+            .replace("{template}", str(template))
+            .replace("{dir}", str(tmp_path))
+        )
+
+    before = snapshot(tmp_path)
+    with pytest.raises(SystemExit) as exited:
+        main([fill(a) for a in case["args"]])
+    out, err = capsys.readouterr()
+    assert exited.value.code == case["exit"], out + err
+    assert fill(case["message"]) in out + err
+    assert "Traceback" not in out + err
+    after = snapshot(tmp_path)
+    created = sorted(set(after) - set(before))
+    assert created == sorted(case.get("creates", []))
+    assert {k: after[k] for k in before} == before  # nothing changed
+
+
+def test_debug_shows_the_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--debug", "render", str(tmp_path / "nope.toml")])
+    assert exited.value.code == 1
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_output_held_open_says_to_close_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On Windows, replacing a file Word or WPS holds open fails; the old file must stay."""
+    out = tmp_path / "out.docx"
+    out.write_bytes(b"the report the clerk has open")
+
+    def locked(src: Any, dst: Any) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("reportkit.output.os.replace", locked)
+    with pytest.raises(SystemExit) as exited:
+        main(["render", str(FIXTURES / "jiangpo-2022.toml"), "-o", str(out)])
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert (
+        f"{out}: 无法写入输出文件：Permission denied（如文件正被 Word/WPS 打开，请先关闭）" in err
+    )
+    assert out.read_bytes() == b"the report the clerk has open"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.docx"]  # no temporary file left
+
+
+def test_read_only_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder the user may not write in (simulated: the tests may run as root)."""
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("reportkit.output.tempfile.mkstemp", refused)
+    with pytest.raises(SystemExit) as exited:
+        main(["render", str(FIXTURES / "jiangpo-2022.toml"), "-o", str(tmp_path / "x.docx")])
+    assert exited.value.code == 1
+    assert "无法写入输出文件：Permission denied" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_leftovers_of_a_killed_run_are_removed(tmp_path: Path) -> None:
+    leftover = tmp_path / ".out.docx.abc123.reportkit.tmp"
+    leftover.write_bytes(b"half a report")
+    other = tmp_path / "notes.tmp"
+    other.write_bytes(b"not ours")
+    with pytest.raises(SystemExit) as exited:
+        main(["render", str(FIXTURES / "jiangpo-2022.toml"), "-o", str(tmp_path / "out.docx")])
+    assert exited.value.code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.tmp", "out.docx"]
