@@ -24,6 +24,21 @@ def make_template(kind: str, path: Path) -> None:
         path.write_text("这不是 Word 文档", encoding="utf-8")
     elif kind == "truncated":
         path.write_bytes(default_template().read_bytes()[:300])
+    elif kind == "zip-bomb":  # a small file that would unpack to 20 MB of zeros
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("[Content_Types].xml", "<Types/>")
+            z.writestr("word/document.xml", b"\0" * 20_000_000)
+    elif kind == "external-entity":  # XXE: the template asks for a file of this machine
+        with zipfile.ZipFile(default_template()) as src, zipfile.ZipFile(path, "w") as out:
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename == "word/document.xml":
+                    head, rest = data.decode("utf-8").split("?>", 1)
+                    entity = '<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>'
+                    data = (
+                        head + "?>" + entity + rest.replace("{{ title }}", "{{ title }}&xxe;")
+                    ).encode("utf-8")
+                out.writestr(item, data)
     elif kind == "no-document":
         with zipfile.ZipFile(path, "w") as z:
             z.writestr("[Content_Types].xml", "<Types/>")

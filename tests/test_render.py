@@ -65,7 +65,7 @@ def test_sentence_can_be_replaced_or_switched_off(
     assert not any(line.endswith("政府信息公开工作年度报告") for line in lines)
 
 
-NASTY = "A & <B> \"C\" {{ x }} {% if %} {_{ y }_} 'q' 𠀀😀 末尾"
+NASTY = "A & <B> \"C\" {{ x }} {{ 7*7 }} {% if %} {_{ y }_} 'q' \t 𠀀😀 末尾"
 
 
 def test_narrative_comes_out_verbatim(seed_text: str, write_data, tmp_path: Path) -> None:
