@@ -157,12 +157,16 @@ def test_leftovers_of_a_killed_run_are_removed(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.tmp", "out.docx"]
 
 
-def test_pdf_without_libreoffice_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_pdf_without_libreoffice_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr("reportkit.pdf.find_soffice", lambda: None)
     out = tmp_path / "out.docx"
     with pytest.raises(SystemExit) as exited:
         main(["render", str(FIXTURES / "jiangpo-2022.toml"), "-o", str(out), "--pdf"])
     assert exited.value.code == 1
-    assert "未找到 LibreOffice（soffice），无法转换为 PDF；请安装 LibreOffice" in capsys.readouterr().err
+    assert (
+        "未找到 LibreOffice（soffice），无法转换为 PDF；请安装 LibreOffice"
+        in capsys.readouterr().err
+    )
     assert out.is_file() and not out.with_suffix(".pdf").exists()

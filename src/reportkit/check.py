@@ -14,6 +14,7 @@ listed in docs/checks.md:
   D   error    the report's date falls after the report year
   DL  warning  the report's date is past the publication deadline for the agency's level
   P   warning  a figure stated in the narrative differs from the table
+  DRAFT error  a part still holds last year's text (`draft = true`, set by `reportkit new --from`)
 Where a rule uses a total that is itself checked (a row's 总计 by C, the （七）总计 row by B), it
 uses the computed value, so one wrong figure is reported by the rule that owns it.
 """
@@ -373,6 +374,14 @@ def _figure(report: Report, dotted: str) -> int:
     return int(node)
 
 
+def rule_draft(years: Years) -> Iterator[Problem]:
+    """DRAFT: a part still holds last year's text, marked by `reportkit new --from`."""
+    for number in range(1, 7):
+        name = f"part{number}"
+        if getattr(years.given, name).draft:
+            yield _at(years.given, (name, "draft"), "rule_draft", {}, "DRAFT", label="")
+
+
 RULES: tuple[Rule, ...] = (
     rule_a,
     rule_b,
@@ -383,4 +392,5 @@ RULES: tuple[Rule, ...] = (
     rule_similar,
     rule_dates,
     rule_prose,
+    rule_draft,
 )

@@ -24,13 +24,14 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from reportkit import api, batch
+from reportkit import api, batch, sheet, skeleton
 from reportkit.check import check
 from reportkit.errors import DataError, Problem, ReportkitError
 from reportkit.fill import fill as fill_totals
 from reportkit.load import load
 from reportkit.messages import LANGS, translate
-from reportkit.model import Report
+from reportkit.model import LEVEL_LABELS, Report
+from reportkit.output import write
 from reportkit.pdf import convert
 
 
@@ -275,6 +276,65 @@ def build(lang: str) -> click.Group:
             printer.say("totals_written", path=path, count=len(names))
         if not result.ok:
             raise click.exceptions.Exit(1)
+
+    @command("new", "help_new")
+    @click.option("--agency", help=t("help_agency"))
+    @click.option("--year", type=click.IntRange(min=2021, max=2100), help=t("help_year"))
+    @click.option("--level", type=click.Choice(list(LEVEL_LABELS)), help=t("help_level"))
+    @click.option("--from", "last", type=click.Path(path_type=Path), help=t("help_from"))
+    @click.option("-o", "--output", type=click.Path(path_type=Path), help=t("help_output"))
+    @click.pass_obj
+    def new(
+        printer: Printer,
+        agency: str | None,
+        year: int | None,
+        level: str | None,
+        last: Path | None,
+        output: Path | None,
+    ) -> None:
+        if last is not None:
+            target = output or skeleton.next_name(last, year)
+            skeleton.rollover(last, target, year)
+            printer.say("rolled", path=target)
+            return
+        if not agency or not year:
+            raise click.UsageError(t("new_needs"))
+        target = output or Path(f"{skeleton.short_name(agency)}-{year}.toml")
+        if target.exists():
+            raise ReportkitError(Problem("output_exists", file=str(target)))
+        write(skeleton.skeleton(agency, year, level).encode("utf-8"), target)
+        printer.say("skeleton_written", path=target)
+
+    @main.group(name="sheet", help=t("help_sheet"))
+    @click.help_option("-h", "--help", help=t("help_help"))
+    def sheet_group() -> None:
+        pass
+
+    @sheet_group.command(name="export", help=t("help_sheet_export"))
+    @click.help_option("-h", "--help", help=t("help_help"))
+    @click.argument("county", type=click.Path(path_type=Path))
+    @click.option(
+        "-o", "--output", type=click.Path(path_type=Path), required=True, help=t("help_output")
+    )
+    @click.pass_obj
+    def sheet_export(printer: Printer, county: Path, output: Path) -> None:
+        count, problems = sheet.export(county, output)
+        printer.problems(problems)
+        printer.say("sheet_exported", count=count, path=output)
+        if problems:
+            raise click.exceptions.Exit(1)
+
+    @sheet_group.command(name="import", help=t("help_sheet_import"))
+    @click.help_option("-h", "--help", help=t("help_help"))
+    @click.argument("source", type=click.Path(path_type=Path))
+    @click.argument("county", type=click.Path(path_type=Path))
+    @click.pass_obj
+    def sheet_import(printer: Printer, source: Path, county: Path) -> None:
+        changes = sheet.import_sheet(source, county)
+        for name, paths in changes.items():
+            printer.say("sheet_imported", file=name, count=len(paths))
+        if not changes:
+            printer.say("sheet_nothing")
 
     @command("schema", "help_schema")
     def schema() -> None:

@@ -127,6 +127,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "正文称「{quote}」，而表格中 {cells} 为 {table}",
         "the text says '{quote}' but the table has {table} in {cells}",
     ),
+    "rule_draft": (
+        "这一部分仍是上年的文字（draft = true）：请改写后删除 draft = true",
+        "this part is still last year's text (draft = true): rewrite it, then remove the mark",
+    ),
     # Sentences
     "unknown_sentence": (
         "没有编号为「{id}」的句子，是否应为「{suggestion}」？",
@@ -163,6 +167,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "template_failed": ("模板无法渲染：{detail}", "the template could not be rendered: {detail}"),
     # Output
     "output_dir_missing": ("输出文件夹不存在", "the output folder does not exist"),
+    "output_exists": (
+        "文件已存在，为免覆盖未写入；请换一个文件名或先删除原文件",
+        "the file exists and is not overwritten; choose another name or remove it first",
+    ),
+    "output_is_file": ("应为文件夹，但这是一个文件", "expected a folder, found a file"),
     "output_is_dir": ("输出路径是一个文件夹", "the output path is a folder"),
     "output_failed": (
         "无法写入输出文件：{reason}（如文件正被 Word/WPS 打开，请先关闭）",
@@ -289,6 +298,70 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "write the omitted totals, computed, into the data file, keeping its comments and layout",
     ),
     "filled": ("{file}：已写入 {path}", "{file}: wrote {path}"),
+    "help_new": (
+        "生成数据文件：--agency 和 --year 生成空白模板（含全部表格行和说明）；"
+        "--from 由上年的数据文件（或县文件夹）生成本年的文件",
+        "write a data file: with --agency and --year, a commented skeleton; with --from, "
+        "next year's file (or county folder) from last year's",
+    ),
+    "help_agency": ("单位全称，如 江坡镇人民政府", "the agency's full name, e.g. 江坡镇人民政府"),
+    "help_year": ("报告年度", "the report year"),
+    "help_level": (
+        "单位层级（默认按名称推断）",
+        "the agency's level (default: guessed from its name)",
+    ),
+    "help_from": ("上年的数据文件或县（区）文件夹", "last year's data file or county folder"),
+    "new_needs": ("请给出 --agency 和 --year，或 --from", "give --agency and --year, or --from"),
+    "skeleton_written": (
+        "已生成数据文件 {path}：按注释填写后运行 reportkit check",
+        "wrote {path}: fill it in, then run reportkit check",
+    ),
+    "rolled": (
+        "已生成 {path}：上年结转已填入，正文标记为 draft，请改写后删除 draft = true",
+        "wrote {path}: carry-over filled in, the narrative marked draft: rewrite it, then "
+        "remove draft = true",
+    ),
+    "sheet_unreadable": ("无法读取表格文件（{detail}）", "cannot read the spreadsheet ({detail})"),
+    "sheet_unknown_column": ("未知的列「{header}」", "unknown column '{header}'"),
+    "sheet_no_file_column": ("缺少「{header}」列", "the column '{header}' is missing"),
+    "sheet_unknown_file": (
+        "第 {row} 行：找不到数据文件「{name}」",
+        "row {row}: no data file '{name}' in the county folder",
+    ),
+    "sheet_blank": (
+        "第 {row} 行「{header}」：单元格为空，应填数字（没有则填 0）",
+        "row {row}, '{header}': blank cell; write a number (0 if none)",
+    ),
+    "sheet_text": (
+        "第 {row} 行「{header}」：应为数字，实为「{found}」",
+        "row {row}, '{header}': expected a number, found '{found}'",
+    ),
+    "sheet_negative": (
+        "第 {row} 行「{header}」：不能为负数，实为 {found}",
+        "row {row}, '{header}': must not be negative, found {found}",
+    ),
+    "sheet_fraction": (
+        "第 {row} 行「{header}」：件数应为整数，实为 {found}",
+        "row {row}, '{header}': a count must be a whole number, found {found}",
+    ),
+    "sheet_exported": (
+        "已导出 {count} 个单位的数字到 {path}",
+        "wrote the figures of {count} agencies to {path}",
+    ),
+    "sheet_imported": ("{file}：已更新 {count} 个数字", "{file}: {count} figures updated"),
+    "sheet_nothing": (
+        "表格中的数字与数据文件一致，没有需要更新的",
+        "the sheet matches the data files: nothing to update",
+    ),
+    "help_sheet": ("与 Excel/WPS 表格交换数字", "exchange figures with an Excel/WPS spreadsheet"),
+    "help_sheet_export": (
+        "把县（区）文件夹中各单位的表格数字导出为一张表（.xlsx 或 .csv），每个单位一行",
+        "write every agency's figures of a county folder to one sheet (.xlsx or .csv), a row each",
+    ),
+    "help_sheet_import": (
+        "把表格中的数字写回各单位的数据文件（保留正文、注释和格式）",
+        "write a sheet's figures back into the agencies' data files (keeping text, comments, layout)",
+    ),
     "help_format": ("输出格式：text 或 json", "output format: text or json"),
     "help_strict": ("警告也视为错误", "count warnings as errors"),
     "help_schema": (

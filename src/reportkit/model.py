@@ -309,6 +309,7 @@ BlockIn = Annotated[Block, BeforeValidator(_paragraph_from_string)]
 
 class Part(_Strict):
     text: list[BlockIn] = []
+    draft: bool = False  # set by `reportkit new --from`: last year's text, to be rewritten
 
 
 class TablePart(Part):

@@ -1,0 +1,327 @@
+"""Spreadsheets: a county's figures out to one sheet (a row per agency) and back into its files.
+
+`export` writes every table cell of every agency of a county folder as a column headed by its
+official labels (.xlsx with openpyxl, with a second sheet explaining the columns; or .csv in
+UTF-8 with a BOM). `import_sheet` reads such a sheet back: every cell it cannot read (blank,
+text, negative, a fraction where a count belongs) is reported by sheet row and column header,
+and then nothing is written; otherwise the figures that differ from the files are written into
+the agencies' own data files with tomlkit, keeping their narrative, comments and layout.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from tomlkit.items import Array
+
+from reportkit.batch import NOT_INHERITED, SHARED, agency_files, load_agency
+from reportkit.errors import DataError, Problem
+from reportkit.load import load_layers, read_text
+from reportkit.model import (
+    APPEAL_ROWS,
+    APPLICANT_COLUMNS,
+    APPLICATION_ROWS,
+    DOCUMENT_COLUMNS,
+    OUTCOME_COLUMNS,
+    PROACTIVE_ROWS,
+    Report,
+)
+from reportkit.output import write
+
+AGENCY, DATA_FILE = "单位", "数据文件"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One figure of the report as a sheet column."""
+
+    header: str  # the official labels, e.g. 三·一、本年新收政府信息公开申请数量·自然人
+    table: str  # proactive, applications, appeals, part6
+    row: str  # key path of the row within the table (or the figure)
+    index: int | None  # position in the row's list, None for a single figure
+    column: str  # column key, "" for a single figure
+    amount: bool = False
+
+    @property
+    def path(self) -> str:
+        return ".".join(p for p in (self.table, self.row, self.column) if p)
+
+
+def columns() -> list[Column]:
+    """Return every figure of the report, in the paper form's order."""
+    out = []
+    for row in PROACTIVE_ROWS[:2]:
+        for i, c in enumerate(DOCUMENT_COLUMNS):
+            out.append(Column(f"二·{row.label}·{c.label}", "proactive", row.key, i, c.key))
+    for row in PROACTIVE_ROWS[2:]:
+        unit = "本年收费金额（万元）" if row.key == "fees" else "本年处理决定数量"
+        out.append(
+            Column(
+                f"二·{row.label}·{unit}", "proactive", row.key, None, "", amount=row.key == "fees"
+            )
+        )
+    for row in APPLICATION_ROWS:
+        for i, c in enumerate(APPLICANT_COLUMNS):
+            out.append(
+                Column(f"三·{row.group}{row.label}·{c.label}", "applications", row.key, i, c.key)
+            )
+    for row in APPEAL_ROWS:
+        group = f"{row.group}·" if row.group else ""
+        for i, c in enumerate(OUTCOME_COLUMNS):
+            out.append(Column(f"四·{group}{row.label}·{c.label}", "appeals", row.key, i, c.key))
+    out.append(Column("六·信息处理费（元）", "part6", "info_processing_fee", None, "", amount=True))
+    return out
+
+
+def value_of(report: Report, column: Column) -> int | Decimal:
+    node: Any = getattr(report, column.table)
+    for part in column.row.split("."):
+        node = getattr(node, part)
+    if column.column:
+        node = getattr(node, column.column)
+    return node  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------------------------------------
+# Export
+
+
+def export(county: Path, target: Path) -> tuple[int, list[Problem]]:
+    """Write the county's figures to `target` (.xlsx or .csv); return the number of agencies
+    written and the problems of the files that could not be read (left out)."""
+    cols = columns()
+    rows: list[list[Any]] = []
+    problems: list[Problem] = []
+    for data in agency_files(county):
+        try:
+            report = load_agency(data).complete()
+        except DataError as exc:
+            problems += exc.problems
+            continue
+        rows.append([report.agency.name, data.name, *(_cell(value_of(report, c)) for c in cols)])
+    header = [AGENCY, DATA_FILE, *(c.header for c in cols)]
+    if target.suffix.lower() == ".csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+        write(buffer.getvalue().encode("utf-8-sig"), target)
+    else:
+        write(_workbook(header, rows, cols), target)
+    return len(rows), problems
+
+
+def _cell(value: int | Decimal) -> int | float:
+    return (
+        float(value) if isinstance(value, Decimal) and value != value.to_integral() else int(value)
+    )
+
+
+def _workbook(header: list[str], rows: list[list[Any]], cols: list[Column]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "数字"
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "C2"
+    sheet.column_dimensions["A"].width = 22
+    sheet.column_dimensions["B"].width = 16
+    notes = book.create_sheet("说明")
+    notes.append(["列名", "数据文件中的位置", "说明"])
+    notes.append([AGENCY, "agency.name", "单位全称（只读：用于核对）"])
+    notes.append([DATA_FILE, "", "该单位的数据文件名：导入时按此找到文件，请勿修改"])
+    for c in cols:
+        meaning = "金额，可有小数" if c.amount else "件数，非负整数"
+        notes.append([c.header, c.path, meaning])
+    for cell in notes[1]:
+        cell.font = Font(bold=True)
+    notes.column_dimensions["A"].width = 60
+    notes.column_dimensions["B"].width = 44
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Import
+
+
+def read_rows(source: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    """Return the sheet's header and its rows with their row numbers (as the sheet shows them)."""
+    if source.suffix.lower() == ".csv":
+        lines = list(csv.reader(io.StringIO(read_text(source))))
+        rows = [(i, line) for i, line in enumerate(lines[1:], start=2) if any(line)]
+        return (lines[0] if lines else []), rows
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(source, read_only=True, data_only=True)
+    except FileNotFoundError as exc:
+        raise DataError(Problem("file_not_found", file=str(source))) from exc
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise DataError(
+            Problem("sheet_unreadable", {"detail": type(exc).__name__}, file=str(source))
+        ) from exc
+    sheet = book.worksheets[0]
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    book.close()
+    header = [str(h) if h is not None else "" for h in (values[0] if values else [])]
+    rows = [
+        (i, r) for i, r in enumerate(values[1:], start=2) if any(v not in (None, "") for v in r)
+    ]
+    return header, rows
+
+
+def import_sheet(source: Path, county: Path) -> dict[str, list[str]]:
+    """Write the sheet's figures into the county's data files; return, per data file, the key
+    paths of the figures that changed. Raise `DataError` with one problem per bad cell (and
+    write nothing) when any cell cannot be read."""
+    header, rows = read_rows(source)
+    by_header = {c.header: c for c in columns()}
+    problems = [
+        Problem("sheet_unknown_column", {"header": h}, file=str(source))
+        for h in header
+        if h and h not in by_header and h not in (AGENCY, DATA_FILE)
+    ]
+    if DATA_FILE not in header:
+        problems.append(Problem("sheet_no_file_column", {"header": DATA_FILE}, file=str(source)))
+        raise DataError(problems)
+    file_at = header.index(DATA_FILE)
+    planned: list[tuple[Path, dict[Column, int | Decimal]]] = []
+    for number, row in rows:
+        name = str(row[file_at] or "").strip() if file_at < len(row) else ""
+        data = county / name
+        if not name or name == SHARED or not data.is_file():
+            problems.append(
+                Problem("sheet_unknown_file", {"row": number, "name": name}, file=str(source))
+            )
+            continue
+        figures = {}
+        for at, title in enumerate(header):
+            column = by_header.get(title)
+            if column is None:
+                continue
+            value, code = _read(row[at] if at < len(row) else None, column.amount)
+            if code:
+                problems.append(
+                    Problem(
+                        code,
+                        {
+                            "row": number,
+                            "header": title,
+                            "found": _shown(row[at] if at < len(row) else None),
+                        },
+                        file=str(source),
+                    )
+                )
+            else:
+                figures[column] = value
+        planned.append((data, figures))
+    if problems:
+        raise DataError(problems)
+    return _apply(planned)
+
+
+def _read(raw: Any, amount: bool) -> tuple[int | Decimal, str]:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return 0, "sheet_blank"
+    if isinstance(raw, bool):
+        return 0, "sheet_text"
+    try:
+        value = Decimal(str(raw).strip().replace(",", ""))
+    except InvalidOperation:
+        return 0, "sheet_text"
+    if not value.is_finite():
+        return 0, "sheet_text"
+    if value < 0:
+        return 0, "sheet_negative"
+    if amount:
+        return value.normalize() if value != value.to_integral() else int(value), ""
+    if value != value.to_integral():
+        return 0, "sheet_fraction"
+    return int(value), ""
+
+
+def _shown(raw: Any) -> str:
+    return "（空）" if raw is None or str(raw).strip() == "" else str(raw)
+
+
+def _apply(planned: Sequence[tuple[Path, dict[Column, int | Decimal]]]) -> dict[str, list[str]]:
+    """Work out every file's new text, check they all still load, then write them."""
+    changes: dict[str, list[str]] = {}
+    texts: list[tuple[Path, str]] = []
+    for data, figures in planned:
+        current = load_agency(data).complete()
+        changed = [c for c, v in figures.items() if value_of(current, c) != v]
+        if not changed:
+            continue
+        doc = tomlkit.parse(read_text(data))
+        for column in changed:
+            _set(doc, column, figures[column])
+        texts.append((data, tomlkit.dumps(doc)))
+        changes[data.name] = [c.path for c in changed]
+    for data, text in texts:  # every file must still load before any is written
+        _validate(data, text)
+    for data, text in texts:
+        write(text.encode("utf-8"), data)
+    return changes
+
+
+def _validate(data: Path, text: str) -> None:
+    with tempfile.TemporaryDirectory() as temp:
+        copy = Path(temp) / data.name
+        copy.write_text(text, encoding="utf-8")
+        shared = data.parent / SHARED
+        load_layers([shared, copy] if shared.is_file() else [copy], drop=NOT_INHERITED)
+
+
+def _set(doc: Any, column: Column, value: int | Decimal) -> None:
+    item = _toml_number(value)
+    if column.table not in doc:
+        doc[column.table] = tomlkit.table()
+    node = doc[column.table]
+    *parents, leaf = column.row.split(".")
+    for part in parents:
+        if part not in node:
+            node[part] = tomlkit.table()
+        node = node[part]
+    if column.index is None:
+        node[leaf] = item
+        return
+    row = node.get(leaf)
+    if isinstance(row, Array):
+        if column.index < len(row):
+            row[column.index] = item
+        else:
+            row.append(item)  # the 总计 was left off and is now given
+    elif row is not None:
+        row[column.column] = item
+    else:
+        raise DataError(Problem("missing", file="", path=column.path))
+
+
+def _toml_number(value: int | Decimal) -> Any:
+    if isinstance(value, Decimal):
+        return tomlkit.item(float(value))
+    return value
+
+
+def cells(report: Report) -> Iterator[tuple[Column, int | Decimal]]:
+    """Yield every figure of `report` with its column (for tests and tools)."""
+    for column in columns():
+        yield column, value_of(report, column)

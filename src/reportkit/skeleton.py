@@ -1,0 +1,276 @@
+"""Data files to start from: a commented skeleton, and next year's file made from last year's.
+
+`skeleton` writes a complete data file a clerk can fill in without reading the docs: every row
+of the three tables under its Chinese label with the columns named, zeros in place (so it checks
+and renders as it is), a one-line hint for each part's narrative, and the sentence switches.
+
+`rollover` makes next year's file from last year's with tomlkit, keeping its comments and layout:
+the year and dates move on, 二、上年结转 takes last year's 四、结转下年度继续办理, 现行有效件数
+is carried, this year's counts are zeroed, and last year's narrative stays but each part is
+marked `draft = true`: rendering refuses until the clerk has rewritten it and removed the mark.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from tomlkit.items import Array, Table
+
+from reportkit.batch import SHARED, agency_files, load_agency
+from reportkit.errors import DataError, Problem
+from reportkit.load import load, read_text
+from reportkit.model import (
+    APPEAL_ROWS,
+    APPLICANT_COLUMNS,
+    APPLICATION_ROWS,
+    DOCUMENT_COLUMNS,
+    OUTCOME_COLUMNS,
+    PART_HEADINGS,
+    Report,
+)
+from reportkit.narrate import rulebook
+from reportkit.output import write
+
+_HINTS = {
+    "part1": "总体情况：主动公开、依申请公开、政府信息管理、平台建设、监督保障等方面的做法和成效",
+    "part2": "主动公开政府信息情况：表格前后的说明文字（表格数字填在下面的 [proactive]）",
+    "part3": "收到和处理政府信息公开申请情况：表格前后的说明文字（数字填在 [applications]）",
+    "part4": "行政复议、行政诉讼情况：表格前后的说明文字（数字填在 [appeals]）",
+    "part5": '存在的主要问题及改进情况：可用 { heading = "（一）存在的问题" } 作小标题',
+    "part6": "其他需要报告的事项：信息处理费和行政事业性收费的句子由程序生成",
+}
+
+
+def guess_level(name: str) -> str:
+    """Return the likely level of an agency from its name (the clerk can correct it)."""
+    if name.endswith(("镇人民政府", "乡人民政府")):
+        return "town"
+    if name.endswith("街道办事处"):
+        return "subdistrict"
+    if name.endswith(("县人民政府", "区人民政府")):
+        return "county_government"
+    if name.endswith("市人民政府"):
+        return "prefecture_government"
+    return "county_department"
+
+
+def short_name(name: str) -> str:
+    for suffix in ("人民政府", "办事处"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def skeleton(agency: str, year: int, level: str | None = None) -> str:
+    """Return the text of a complete data file for `agency` and `year`, all figures zero."""
+    out: list[str] = []
+    w = out.append
+    w(f"# {agency} {year}年政府信息公开工作年度报告 — 数据文件")
+    w("# 由 reportkit new 生成：按纸质表格逐项填写数字，写好六个部分的正文，然后运行")
+    w("#   reportkit check 本文件    （校验）    reportkit render 本文件    （生成 Word 文档）")
+    w("# 各字段的说明见 docs/data-format.md。")
+    w("")
+    w(f"year = {year}              # 报告年度")
+    w(f"date = {year + 1}-01-15      # 落款日期")
+    w("")
+    w("[agency]")
+    w(f'name = "{agency}"')
+    w(f'short_name = "{short_name(agency)}"')
+    w(
+        f'level = "{level or guess_level(agency)}"   # town 乡镇 / subdistrict 街道 / '
+        "county_department 县级部门 / county_government 县级政府 …"
+    )
+    w('county = ""                 # 所在县（区）')
+    w('prefecture = ""             # 所在市（州）')
+    w('province = ""               # 所在省')
+    w('contact_office = "办公室"    # 联系科室')
+    w('phone = "0000000"           # 联系电话')
+    w('fax = ""                    # 传真（与电话相同时写同一号码）')
+    w("")
+    w('# 自动生成的句子：写 "编号" = "文字" 可改写，写 "编号" = false 可关闭。')
+    w("[sentences]")
+    for rule_id in rulebook().ids():
+        w(f'# "{rule_id}" = false')
+    for number, heading in enumerate(PART_HEADINGS, start=1):
+        part = f"part{number}"
+        w("")
+        w(f"# {heading}：{_HINTS[part]}")
+        w(f"[{part}]")
+        if part == "part6":
+            w("info_processing_fee = 0   # 本年收取的信息处理费（元）")
+        w("text = [")
+        w('  # "不带小标题的段落",')
+        w('  # { lead = "（一）段首小标题。", text = "段落正文" },')
+        w("]")
+        if part in ("part2", "part3", "part4"):
+            w("after_table = []   # 表格之后的段落")
+        if part == "part2":
+            _proactive(w)
+        elif part == "part3":
+            _applications(w)
+        elif part == "part4":
+            _appeals(w)
+    return "\n".join(out) + "\n"
+
+
+def _proactive(w: Any) -> None:
+    w("")
+    w("# 二、主动公开政府信息情况 — 表格")
+    w("[proactive]")
+    w("#                     " + " ".join(c.label for c in DOCUMENT_COLUMNS))
+    w("rules               = [0, 0, 0]   # 第二十条第（一）项 规章")
+    w("normative_documents = [0, 0, 0]   # 第二十条第（一）项 行政规范性文件")
+    w("licensing = 0   # 第二十条第（五）项 行政许可 本年处理决定数量")
+    w("penalties = 0   # 第二十条第（六）项 行政处罚 本年处理决定数量")
+    w("coercion  = 0   # 第二十条第（六）项 行政强制 本年处理决定数量")
+    w("fees      = 0   # 第二十条第（八）项 行政事业性收费 本年收费金额（单位：万元）")
+
+
+def _applications(w: Any) -> None:
+    w("")
+    w("# 三、收到和处理政府信息公开申请情况 — 表格。每行 7 个数，依次为下面注释中的各列；")
+    w("# 最后的「总计」可不填（只写 6 个数），由程序计算。")
+    w("[applications]")
+    w("#                                " + " ".join(c.label for c in APPLICANT_COLUMNS))
+    for row in APPLICATION_ROWS:
+        w(f"{row.key:<32} = [0, 0, 0, 0, 0, 0, 0]  # {row.group}{row.label}")
+
+
+def _appeals(w: Any) -> None:
+    w("")
+    w("# 四、政府信息公开行政复议、行政诉讼情况 — 表格")
+    w("[appeals]")
+    w("#                       " + " ".join(c.label for c in OUTCOME_COLUMNS))
+    for row in APPEAL_ROWS:
+        label = f"{row.group} {row.label}".strip()
+        w(f"{row.key:<20} = [0, 0, 0, 0, 0]   # {label}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Next year from last year
+
+
+def next_name(last: Path, year: int | None = None) -> Path:
+    """Return where next year's file (or folder) goes by default: beside last year's, its year
+    in the name moved on (jiangpo-2022.toml → jiangpo-2023.toml)."""
+    old = load(last).year if last.is_file() else None
+    match = re.search(r"(20\d\d)", last.name)
+    if match:
+        new = year or int(match.group(1)) + 1
+        return last.with_name(last.name.replace(match.group(1), str(new), 1))
+    new = year or (old + 1 if old else dt.date.today().year)
+    return last.with_name(f"{last.stem}-{new}{last.suffix}")
+
+
+def rollover(last: Path, target: Path, year: int | None = None) -> Path:
+    """Write next year's data file (or county folder) made from last year's into `target`."""
+    if last.is_dir():
+        return _rollover_county(last, target, year)
+    report = load(last)
+    _roll_file(last, target, report, year)
+    return target
+
+
+def _rollover_county(last: Path, target: Path, year: int | None) -> Path:
+    if target.exists() and not target.is_dir():
+        raise DataError(Problem("output_is_file", file=str(target)))
+    target.mkdir(parents=True, exist_ok=True)
+    shared = last / SHARED
+    if shared.is_file():
+        _roll_file(shared, target / SHARED, None, year)
+    for data in agency_files(last):
+        _roll_file(data, target / data.name, load_agency(data), year)
+    return target
+
+
+def _roll_file(last: Path, target: Path, report: Report | None, year: int | None) -> None:
+    """Roll one file: `report` is last year's full report (None for a county's shared file)."""
+    if target.exists():
+        raise DataError(Problem("output_exists", file=str(target)))
+    doc = tomlkit.parse(read_text(last))
+    old_year = doc.get("year", report.year if report else None)
+    new_year = year or (int(old_year) + 1 if old_year is not None else None)
+    if "year" in doc and new_year is not None:
+        doc["year"] = new_year
+    for key in ("date", "deadline"):
+        if key in doc and new_year is not None and old_year is not None:
+            doc[key] = _move(doc[key], new_year - int(old_year))
+    if report is not None:
+        doc["previous"] = Path(os.path.relpath(last, target.parent)).as_posix()
+        _roll_figures(doc, report)
+    for number in range(1, 7):
+        part = doc.get(f"part{number}")
+        if isinstance(part, Table) and (part.get("text") or part.get("after_table")):
+            mark = tomlkit.item(True)
+            mark.comment("上年的文字：请改写后删除此行（有此标记时不能生成报告）")
+            part["draft"] = mark
+    write(tomlkit.dumps(doc).encode("utf-8"), target)
+
+
+def _move(value: Any, years: int) -> dt.date:
+    date = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    try:
+        return date.replace(year=date.year + years)
+    except ValueError:  # 29 February
+        return date.replace(year=date.year + years, day=28)
+
+
+def _roll_figures(doc: Any, report: Report) -> None:
+    full = report.complete()
+    carried = [full.applications.carried_forward.value(c.key) for c in APPLICANT_COLUMNS]
+    apps = _table(doc, "applications")
+    for row in APPLICATION_ROWS:
+        value = carried if row.key == "carried_over" else [0] * len(APPLICANT_COLUMNS)
+        _set_row(apps, row.key, value)
+    appeals = _table(doc, "appeals")
+    for row in APPEAL_ROWS:
+        _set_row(appeals, row.key, [0] * len(OUTCOME_COLUMNS))
+    proactive = _table(doc, "proactive")
+    for key in ("rules", "normative_documents"):
+        in_force = getattr(full.proactive, key).in_force
+        _set_row(proactive, key, [0, 0, in_force])
+    for key in ("licensing", "penalties", "coercion", "fees"):
+        _set_value(proactive, key, 0)
+    if isinstance(doc.get("part6"), Table) and "info_processing_fee" in doc["part6"]:
+        doc["part6"]["info_processing_fee"] = 0
+
+
+def _table(doc: Any, key: str) -> Any:
+    if key not in doc:
+        doc[key] = tomlkit.table()
+    return doc[key]
+
+
+def _node(table: Any, dotted: str) -> tuple[Any, str]:
+    *parents, leaf = dotted.split(".")
+    for part in parents:
+        if part not in table:
+            table[part] = tomlkit.table()
+        table = table[part]
+    return table, leaf
+
+
+def _set_row(table: Any, dotted: str, values: list[Any]) -> None:
+    """Set a table row, keeping its form: a list stays a list (its length too), a table keyed
+    by column stays keyed."""
+    parent, leaf = _node(table, dotted)
+    current = parent.get(leaf)
+    if isinstance(current, Array):
+        for i in range(len(current)):
+            current[i] = values[i]
+    elif current is not None and hasattr(current, "keys"):
+        by_width = {len(c): c for c in (APPLICANT_COLUMNS, OUTCOME_COLUMNS, DOCUMENT_COLUMNS)}
+        for column, value in zip(by_width[len(values)], values, strict=True):
+            if column.key in current:
+                current[column.key] = value
+    else:
+        parent[leaf] = values
+
+
+def _set_value(table: Any, key: str, value: Any) -> None:
+    table[key] = value

@@ -1,0 +1,139 @@
+"""Spreadsheets: export a county's figures, change them in Excel/WPS, import them back."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from reportkit import sheet
+from reportkit.batch import load_agency
+from reportkit.errors import DataError
+from tests.helpers import FIXTURES
+
+LICENSING = "二·行政许可·本年处理决定数量"
+RECEIVED = "三·一、本年新收政府信息公开申请数量·自然人"
+FEE = "六·信息处理费（元）"
+
+
+@pytest.fixture
+def county(tmp_path: Path) -> Path:
+    folder = tmp_path / "mouding-2022"
+    shutil.copytree(FIXTURES / "mouding-2022", folder)
+    return folder
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "reportkit", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def edit(path: Path, changes: dict[tuple[str, str], object]) -> None:
+    """Change cells by (data file, column header), as a clerk would in Excel."""
+    book = load_workbook(path)
+    rows = book.worksheets[0]
+    header = [c.value for c in rows[1]]
+    files = {rows.cell(row=r, column=2).value: r for r in range(2, rows.max_row + 1)}
+    for (name, title), value in changes.items():
+        rows.cell(row=files[name], column=header.index(title) + 1).value = value
+    book.save(path)
+
+
+def test_export_has_a_row_per_agency_and_official_headers(county: Path, tmp_path: Path) -> None:
+    out = tmp_path / "figures.xlsx"
+    result = run("sheet", "export", str(county), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    book = load_workbook(out)
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert len(rows) == 1 + 7 and len(rows[0]) == 2 + len(sheet.columns()) == 203
+    assert rows[0][:3] == ("单位", "数据文件", "二·规章·本年制发件数")
+    assert "三·（三）不予公开1.属于国家秘密·自然人" in rows[0]
+    assert "四·行政诉讼·复议后起诉·总计" in rows[0]
+    gonghe = next(r for r in rows if r[1] == "gonghe.toml")
+    report = load_agency(county / "gonghe.toml").complete()
+    assert gonghe[rows[0].index(LICENSING)] == report.proactive.licensing
+    notes = [r for r in book["说明"].iter_rows(values_only=True)]
+    assert ("三·（七）总计·总计", "applications.total.total", "件数，非负整数") in notes
+
+
+def test_export_then_import_changes_exactly_the_edited_figures(
+    county: Path, tmp_path: Path
+) -> None:
+    before = {p.name: p.read_text(encoding="utf-8") for p in county.glob("*.toml")}
+    out = tmp_path / "figures.xlsx"
+    assert run("sheet", "export", str(county), "-o", str(out)).returncode == 0
+    unchanged = run("sheet", "import", str(out), str(county))
+    assert unchanged.returncode == 0 and "没有需要更新的" in unchanged.stdout
+    edit(
+        out,
+        {("anle.toml", LICENSING): 999, ("fengtun.toml", RECEIVED): 7, ("gonghe.toml", FEE): 12.5},
+    )
+    result = run("sheet", "import", str(out), str(county))
+    assert result.returncode == 0, result.stderr
+    after = {p.name: p.read_text(encoding="utf-8") for p in county.glob("*.toml")}
+    changed = {n for n in before if before[n] != after[n]}
+    assert changed == {"anle.toml", "fengtun.toml", "gonghe.toml"}
+    diffs = {
+        n: [
+            line
+            for line in difflib.ndiff(before[n].splitlines(), after[n].splitlines())
+            if line[:1] in "+-"
+        ]
+        for n in changed
+    }
+    assert diffs["anle.toml"] == ["- licensing = 32   # 行政许可", "+ licensing = 999   # 行政许可"]
+    assert [d[:12] for d in diffs["fengtun.toml"]] == ["- received  ", "+ received  "]
+    assert diffs["fengtun.toml"][1].endswith(
+        "= [7, 1, 0, 0, 0, 0, 6]  # 一、本年新收政府信息公开申请数量"
+    )
+    assert diffs["gonghe.toml"] == ["+ ", "+ [part6]", "+ info_processing_fee = 12.5"]
+    assert load_agency(county / "gonghe.toml").part6.info_processing_fee == Decimal("12.5")
+
+
+def test_bad_cells_are_refused_one_message_each(county: Path, tmp_path: Path) -> None:
+    before = {p.name: p.read_bytes() for p in county.glob("*.toml")}
+    out = tmp_path / "figures.xlsx"
+    sheet.export(county, out)
+    edit(
+        out,
+        {
+            ("anle.toml", LICENSING): "三十",
+            ("fengtun.toml", RECEIVED): None,
+            ("gonghe.toml", FEE): -5,
+            ("panmao.toml", RECEIVED): 2.5,
+        },
+    )
+    with pytest.raises(DataError) as caught:
+        sheet.import_sheet(out, county)
+    messages = [p.format() for p in caught.value.problems]
+    assert messages == [
+        f"{out}: 第 2 行「{LICENSING}」：应为数字，实为「三十」",
+        f"{out}: 第 3 行「{RECEIVED}」：单元格为空，应填数字（没有则填 0）",
+        f"{out}: 第 4 行「{FEE}」：不能为负数，实为 -5",
+        f"{out}: 第 6 行「{RECEIVED}」：件数应为整数，实为 2.5",
+    ]
+    assert {p.name: p.read_bytes() for p in county.glob("*.toml")} == before
+    result = run("sheet", "import", str(out), str(county))
+    assert result.returncode == 1 and result.stderr.count("\n") == 4
+
+
+def test_csv_round_trip(county: Path, tmp_path: Path) -> None:
+    out = tmp_path / "figures.csv"
+    count, problems = sheet.export(county, out)
+    assert (count, problems) == (7, [])
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    text = out.read_text(encoding="utf-8-sig").replace(
+        "\n安乐乡人民政府,anle.toml,0,0,0,", "\n安乐乡人民政府,anle.toml,1,0,1,"
+    )
+    out.write_text(text, encoding="utf-8-sig")
+    assert sheet.import_sheet(out, county) == {
+        "anle.toml": ["proactive.rules.issued", "proactive.rules.in_force"]
+    }
+    assert load_agency(county / "anle.toml").proactive.rules.issued == 1
