@@ -1,6 +1,6 @@
 """Build `gov-info-disclosure-2021.docx`, the docxtpl template of the 2021 national format.
 
-Run from the repository root:  python templates/build_template.py
+Run from the repository root:  python templates/build_template.py   (builds both languages)
 
 The template is built from code so it can be rebuilt and reviewed, and committed so a user can
 open it in Word or WPS, restyle it and keep its tags. It holds:
@@ -29,7 +29,98 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 HERE = Path(__file__).resolve().parent
-OUTPUT = HERE / "gov-info-disclosure-2021.docx"
+OUTPUTS = {
+    "zh-CN": HERE / "gov-info-disclosure-2021.docx",
+    "en": HERE / "gov-info-disclosure-2021.en.docx",
+}
+
+# The English template's labels, as large Chinese cities' English versions of this report put
+# them. The Chinese labels come from reportkit.model (rows) or are written here (headers).
+EN = {
+    "一、总体情况": "I. Overview",
+    "二、主动公开政府信息情况": "II. Proactive Disclosure of Government Information",
+    "三、收到和处理政府信息公开申请情况":
+        "III. Receipt and Handling of Applications for Government Information Disclosure",
+    "四、政府信息公开行政复议、行政诉讼情况":
+        "IV. Administrative Reconsideration and Litigation Concerning Government Information "
+        "Disclosure",
+    "五、存在的主要问题及改进情况": "V. Main Problems and Improvements",
+    "六、其他需要报告的事项": "VI. Other Matters to Report",
+    "第二十条第（一）项": "Article 20 (1)",
+    "第二十条第（五）项": "Article 20 (5)",
+    "第二十条第（六）项": "Article 20 (6)",
+    "第二十条第（八）项": "Article 20 (8)",
+    "信息内容": "Information",
+    "本年制发件数": "Issued this year",
+    "本年废止件数": "Repealed this year",
+    "现行有效件数": "In force",
+    "规章": "Rules",
+    "行政规范性文件": "Normative documents",
+    "本年处理决定数量": "Decisions this year",
+    "行政许可": "Administrative licensing",
+    "行政处罚": "Administrative penalties",
+    "行政强制": "Administrative coercion",
+    "本年收费金额（单位：万元）": "Amount charged this year (10,000 yuan)",
+    "行政事业性收费": "Administrative fees",
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）":
+        "(In this column, item 1 plus item 2 equals item 3 plus item 4)",
+    "申请人情况": "Applicants",
+    "自然人": "Natural persons",
+    "法人或其他组织": "Legal persons or other organisations",
+    "总计": "Total",
+    "商业企业": "Firms",
+    "科研机构": "Research",
+    "社会公益组织": "Public interest",
+    "法律服务机构": "Legal services",
+    "其他": "Others",
+    "一、本年新收政府信息公开申请数量": "1. New applications received this year",
+    "二、上年结转政府信息公开申请数量": "2. Applications carried over from last year",
+    "三、本年度办理结果": "3. Results this year",
+    "（一）予以公开": "(1) Disclosed",
+    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）":
+        "(2) Partly disclosed (counted here only)",
+    "（三）不予公开": "(3) Not disclosed",
+    "1.属于国家秘密": "1. State secrets",
+    "2.其他法律行政法规禁止公开": "2. Prohibited by other laws and regulations",
+    "3.危及“三安全一稳定”": "3. Endangering the 'three securities and one stability'",
+    "4.保护第三方合法权益": "4. Protecting third parties' rights and interests",
+    "5.属于三类内部事务信息": "5. Internal affairs information",
+    "6.属于四类过程性信息": "6. Process information",
+    "7.属于行政执法案卷": "7. Law enforcement files",
+    "8.属于行政查询事项": "8. Administrative inquiry matters",
+    "（四）无法提供": "(4) Cannot be provided",
+    "1.本机关不掌握相关政府信息": "1. Not held by this agency",
+    "2.没有现成信息需要另行制作": "2. Would have to be newly produced",
+    "3.补正后申请内容仍不明确": "3. Still unclear after correction",
+    "（五）不予处理": "(5) Not processed",
+    "1.信访举报投诉类申请": "1. Petitions, reports and complaints",
+    "2.重复申请": "2. Repeated applications",
+    "3.要求提供公开出版物": "3. Requests for published materials",
+    "4.无正当理由大量反复申请": "4. Large numbers of repeated applications without good reason",
+    "5.要求行政机关确认或重新出具已获取信息": "5. Requests to confirm or re-issue information obtained",
+    "（六）其他处理": "(6) Otherwise handled",
+    "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请":
+        "1. Not supplemented in time without good reason; no longer processed",
+    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请":
+        "2. Fees not paid in time; no longer processed",
+    "3.其他": "3. Other",
+    "（七）总计": "(7) Total",
+    "四、结转下年度继续办理": "4. Carried forward to next year",
+    "行政复议": "Administrative reconsideration",
+    "行政诉讼": "Administrative litigation",
+    "结果维持": "Upheld",
+    "结果纠正": "Revised",
+    "其他结果": "Other results",
+    "尚未审结": "Pending",
+    "未经复议直接起诉": "Filed directly",
+    "复议后起诉": "Filed after reconsideration",
+}
+_LANG = {"value": "zh-CN"}
+
+
+def L(label: str) -> str:  # noqa: N802 - a label, the way gettext's _ is one
+    """Return a label of the form in the language being built."""
+    return EN[label] if _LANG["value"] == "en" else label
 
 W = nsdecls("w")
 
@@ -108,7 +199,7 @@ STYLES = [
         "Heading1",
         "heading 1",
         "paragraph",
-        "<w:keepNext/>" + EXACT + INDENT_2,
+        "<w:keepNext/>" + EXACT + INDENT_2 + '<w:jc w:val="left"/>',
         fonts(HEITI, BODY_PT),
         outline=0,
     ),
@@ -116,7 +207,7 @@ STYLES = [
         "Heading2",
         "heading 2",
         "paragraph",
-        "<w:keepNext/>" + EXACT + INDENT_2,
+        "<w:keepNext/>" + EXACT + INDENT_2 + '<w:jc w:val="left"/>',
         fonts(KAITI, BODY_PT),
         outline=1,
     ),
@@ -147,7 +238,12 @@ STYLES = [
 ]
 
 
-def install_styles(doc: Document) -> None:  # type: ignore[valid-type]
+# English words do not break like Chinese characters: the English template sets its tables
+# smaller, so that labels such as "Upheld" fit table 四's 15 columns.
+EN_SIZES = {"RKTable": 9.0, "RKTableSmall": 7.5}
+
+
+def install_styles(doc: Document, lang: str = "zh-CN") -> None:  # type: ignore[valid-type]
     styles = doc.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is not None:
@@ -160,6 +256,9 @@ def install_styles(doc: Document) -> None:  # type: ignore[valid-type]
         ),
     )
     for style in STYLES:
+        if lang == "en" and style.id in EN_SIZES:
+            style = Style(style.id, style.name, style.kind, style.ppr,
+                          fonts(SONGTI, EN_SIZES[style.id]), style.outline)
         old = [s for s in styles.findall(qn("w:style")) if s.get(qn("w:styleId")) == style.id]
         for s in old:
             styles.remove(s)
@@ -279,20 +378,20 @@ def proactive_table() -> str:
         ]
 
     rows = [
-        title("第二十条第（一）项"),
-        [Cell("信息内容"), Cell("本年制发件数"), Cell("本年废止件数"), Cell("现行有效件数")],
-        docs("规章", "rules"),
-        docs("行政规范性文件", "normative_documents"),
-        title("第二十条第（五）项"),
-        [Cell("信息内容"), Cell("本年处理决定数量", 3)],
-        one("行政许可", "licensing"),
-        title("第二十条第（六）项"),
-        [Cell("信息内容"), Cell("本年处理决定数量", 3)],
-        one("行政处罚", "penalties"),
-        one("行政强制", "coercion"),
-        title("第二十条第（八）项"),
-        [Cell("信息内容"), Cell("本年收费金额（单位：万元）", 3)],
-        one("行政事业性收费", "fees"),
+        title(L("第二十条第（一）项")),
+        [Cell(L("信息内容")), Cell(L("本年制发件数")), Cell(L("本年废止件数")), Cell(L("现行有效件数"))],
+        docs(L("规章"), "rules"),
+        docs(L("行政规范性文件"), "normative_documents"),
+        title(L("第二十条第（五）项")),
+        [Cell(L("信息内容")), Cell(L("本年处理决定数量"), 3)],
+        one(L("行政许可"), "licensing"),
+        title(L("第二十条第（六）项")),
+        [Cell(L("信息内容")), Cell(L("本年处理决定数量"), 3)],
+        one(L("行政处罚"), "penalties"),
+        one(L("行政强制"), "coercion"),
+        title(L("第二十条第（八）项")),
+        [Cell(L("信息内容")), Cell(L("本年收费金额（单位：万元）"), 3)],
+        one(L("行政事业性收费"), "fees"),
     ]
     return table(widths, rows, "RKTable")
 
@@ -316,7 +415,7 @@ def applications_table() -> str:
         APPLICATION_ROWS,
     )
 
-    number = 620
+    number = 760 if _LANG["value"] == "en" else 620  # English labels need wider columns
     label_a, label_b = 600, 1050
     widths = [label_a, label_b, TEXT_W - label_a - label_b - 7 * number] + [number] * 7
 
@@ -324,15 +423,15 @@ def applications_table() -> str:
         return [Cell(f"{{{{ applications.{key}.{c} }}}}") for c in APPLICANT_KEYS]
 
     rows: list[list[Cell]] = [
-        [Cell(APPLICATION_NOTE, 3, "restart"), Cell("申请人情况", 7)],
+        [Cell(L(APPLICATION_NOTE), 3, "restart"), Cell(L("申请人情况"), 7)],
         [
             Cell("", 3, "continue"),
-            Cell("自然人", 1, "restart"),
-            Cell("法人或其他组织", 5),
-            Cell("总计", 1, "restart"),
+            Cell(L("自然人"), 1, "restart"),
+            Cell(L("法人或其他组织"), 5),
+            Cell(L("总计"), 1, "restart"),
         ],
         [Cell("", 3, "continue"), Cell("", 1, "continue")]
-        + [Cell(t) for t in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")]
+        + [Cell(L(t)) for t in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")]
         + [Cell("", 1, "continue")],
     ]
     results = [
@@ -342,15 +441,15 @@ def applications_table() -> str:
     previous_group = None
     for row in APPLICATION_ROWS:
         if row.key in ("received", "carried_over", "carried_forward"):
-            rows.append([Cell(row.label, 3), *numbers(row.key)])
+            rows.append([Cell(L(row.label), 3), *numbers(row.key)])
             continue
-        lead = Cell(APPLICATION_RESULTS_LABEL, 1, "restart" if first_result else "continue")
+        lead = Cell(L(APPLICATION_RESULTS_LABEL), 1, "restart" if first_result else "continue")
         first_result = False
         if row.group:
-            group = Cell(row.group, 1, "continue" if row.group == previous_group else "restart")
-            rows.append([lead, group, Cell(row.label), *numbers(row.key)])
+            group = Cell(L(row.group), 1, "continue" if row.group == previous_group else "restart")
+            rows.append([lead, group, Cell(L(row.label)), *numbers(row.key)])
         else:
-            rows.append([lead, Cell(row.label, 2), *numbers(row.key)])
+            rows.append([lead, Cell(L(row.label), 2), *numbers(row.key)])
         previous_group = row.group
     assert len(results) == 22 and len(rows) == 3 + 25
     return table(widths, rows, "RKTableSmall", header_rows=3)
@@ -360,12 +459,12 @@ def appeals_table() -> str:
     """Table of part 四: 15 number columns under three header rows."""
     widths = [TEXT_W // 15] * 15
     widths[0] += TEXT_W - sum(widths)
-    outcomes = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+    outcomes = tuple(L(t) for t in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计"))
     keys = ("upheld", "corrected", "other", "pending", "total")
     rows = [
-        [Cell("行政复议", 5), Cell("行政诉讼", 10)],
+        [Cell(L("行政复议"), 5), Cell(L("行政诉讼"), 10)],
         [Cell(t, 1, "restart") for t in outcomes]
-        + [Cell("未经复议直接起诉", 5), Cell("复议后起诉", 5)],
+        + [Cell(L("未经复议直接起诉"), 5), Cell(L("复议后起诉"), 5)],
         [Cell("", 1, "continue")] * 5 + [Cell(t) for t in outcomes] * 2,
         [
             Cell(f"{{{{ appeals.{group}.{key} }}}}")
@@ -395,7 +494,7 @@ def body() -> list[str]:
         *blocks("preamble"),
     ]
     for heading, var, make_table in PARTS:
-        out.append(para("Heading1", ("", heading)))
+        out.append(para("Heading1", ("", L(heading))))
         if make_table is None:
             out += blocks(f"{var}.text")
         else:
@@ -431,9 +530,11 @@ def fill(part_element, paragraphs: list[str]) -> None:  # type: ignore[no-untype
         part_element.append(parse_xml(xml))
 
 
-def build(output: Path = OUTPUT) -> Path:
+def build(output: Path | None = None, lang: str = "zh-CN") -> Path:
+    _LANG["value"] = lang
+    output = output or OUTPUTS[lang]
     doc = Document()
-    install_styles(doc)
+    install_styles(doc, lang)
     doc.settings.odd_and_even_pages_header_footer = True
     settings = doc.settings.element
     lang = settings.find(qn("w:themeFontLang"))
@@ -473,7 +574,11 @@ def build(output: Path = OUTPUT) -> Path:
     )
 
     props = doc.core_properties
-    props.title = "政府信息公开工作年度报告（2021年版格式）模板"
+    props.title = (
+        "Annual Report on Government Information Disclosure (2021 format), template"
+        if lang == "en"
+        else "政府信息公开工作年度报告（2021年版格式）模板"
+    )
     props.author = props.last_modified_by = "reportkit"
     props.created = props.modified = dt.datetime(2021, 1, 1)
     props.revision = 1
@@ -487,5 +592,10 @@ def build(output: Path = OUTPUT) -> Path:
 
 
 if __name__ == "__main__":
+    # python templates/build_template.py [zh-CN|en [OUTPUT]]; with no argument, builds both
     sys.path.insert(0, str(HERE.parent / "src"))
-    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUTPUT))
+    if len(sys.argv) > 1:
+        print(build(Path(sys.argv[2]) if len(sys.argv) > 2 else None, sys.argv[1]))
+    else:
+        for language in OUTPUTS:
+            print(build(lang=language))

@@ -36,7 +36,7 @@ def canonical(docx: bytes) -> dict[str, bytes]:
 def docxtpl_render(report: reportkit.Report, marks: list[str]) -> bytes:
     """docxtpl's documented use: open, render with the same context and environment, save."""
     context = _escaped(variables(report, reportkit.narrate(report), marks))
-    template = DocxTemplate(str(default_template()))
+    template = DocxTemplate(str(default_template(report.locale)))
     template.render(context, jinja_env=environment(autoescape=True))
     buffer = io.BytesIO()
     template.save(buffer)

@@ -163,12 +163,18 @@ def test_table_figures_land_in_their_cells(rendered: Path) -> None:
     ]
 
 
-def test_committed_template_is_what_the_build_script_makes(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("lang", "name"),
+    [("zh-CN", "gov-info-disclosure-2021.docx"), ("en", "gov-info-disclosure-2021.en.docx")],
+)
+def test_committed_template_is_what_the_build_script_makes(
+    tmp_path: Path, lang: str, name: str
+) -> None:
     built = tmp_path / "built.docx"
     subprocess.run(
-        [sys.executable, str(REPO / "templates" / "build_template.py"), str(built)],
+        [sys.executable, str(REPO / "templates" / "build_template.py"), lang, str(built)],
         check=True,
         capture_output=True,
     )
-    assert built.read_bytes() == (REPO / "templates" / "gov-info-disclosure-2021.docx").read_bytes()
-    assert default_template().read_bytes() == built.read_bytes()
+    assert built.read_bytes() == (REPO / "templates" / name).read_bytes()
+    assert default_template(lang).read_bytes() == built.read_bytes()

@@ -84,7 +84,8 @@ def render(
         if not report.source:
             raise ValueError("output is required when rendering a Report not loaded from a file")
         output = default_output(report.source)
-    problems = check(report, last_year(report, previous))
+    last = last_year(report, previous)
+    problems = check(report, last)
     errors = [p for p in problems if p.severity == "error"]
     if errors and not force:
         raise DataError(problems)
@@ -93,5 +94,5 @@ def render(
         marks.append(SAMPLE_MARK)
     if errors:
         marks.insert(0, FAILED_MARK)
-    data_bytes = document(report, narrate(report), template, marks)
+    data_bytes = document(report, narrate(report, previous=last), template, marks)
     return Result(write(data_bytes, output), problems)

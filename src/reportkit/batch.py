@@ -264,13 +264,15 @@ class Job:
     output: Path
     marks: tuple[str, ...]
     template: Path | None
+    previous: Path | None = None  # last year's data file, for the year-over-year sentences
 
 
 def render_job(job: Job) -> list[Problem]:
     """Render one agency's report (in a worker process); return the problems that stopped it."""
     try:
         report = load_agency(job.data)
-        write(document(report, narrate(report), job.template, job.marks), job.output)
+        last = load_agency(job.previous) if job.previous else None
+        write(document(report, narrate(report, previous=last), job.template, job.marks), job.output)
     except ReportkitError as exc:
         return exc.problems
     return []
@@ -296,7 +298,6 @@ def run(
     _assign_outputs(agencies, out_dir)
     remove_leftovers(out_dir)
 
-    template = options.template or default_template()
     manifest = {} if options.rebuild else _read_manifest(out_dir).get("agencies", {})
     jobs: list[tuple[Agency, Job]] = []
     for agency in agencies:
@@ -304,6 +305,7 @@ def run(
             agency.status = "failed"
             continue
         assert agency.output is not None
+        template = options.template or default_template(agency.report.locale)
         agency.digest = _digest(agency, options, _safe_last(agency, options), template)
         entry = manifest.get(agency.data.name, {})
         if entry.get("digest") == agency.digest and agency.output.is_file():
@@ -312,7 +314,15 @@ def run(
         marks = ([FAILED_MARK] if agency.errors else []) + (
             [SAMPLE_MARK] if agency.report.sample else []
         )
-        jobs.append((agency, Job(agency.data, agency.output, tuple(marks), options.template)))
+        last = _safe_last(agency, options)
+        job = Job(
+            agency.data,
+            agency.output,
+            tuple(marks),
+            options.template,
+            Path(last.source) if last else None,
+        )
+        jobs.append((agency, job))
 
     for agency in agencies:
         if agency.status in ("unchanged", "failed") and progress:

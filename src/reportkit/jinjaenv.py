@@ -16,6 +16,7 @@ from typing import Any
 import cn2an
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
+from num2words import num2words
 
 _CN_DIGITS = "〇一二三四五六七八九"
 
@@ -56,13 +57,115 @@ def join_cn(items: Iterable[Any], last: str = "和") -> str:
     return "、".join(words[:-1]) + last + words[-1]
 
 
+def _quantize(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def share(part: Decimal | int, whole: Decimal | int, places: int = 1) -> str:
+    """Return part/whole as a percentage rounded half-up: share(1, 8) → ``12.5%``."""
+    if not whole:
+        return ""
+    return percent(Decimal(part) / Decimal(whole), places)
+
+
+def wan(value: Decimal | int) -> str:
+    """Return an amount given in 万元 the way reports print it: ``1.5万元``; from 1亿 on,
+    in 亿元 rounded half-up to two places: 96171.6 → ``9.62亿元``."""
+    value = Decimal(value)
+    if value >= 10000:
+        return f"{_quantize(value / 10000, 2).normalize():f}亿元"
+    return f"{amount(value)}万元"
+
+
+def yuan(value: Decimal | int) -> str:
+    """Return an amount given in 元: ``3940元``; from 1万 on, in 万元 to two places."""
+    value = Decimal(value)
+    if value >= 10000:
+        return f"{_quantize(value / 10000, 2).normalize():f}万元"
+    return f"{amount(value)}元"
+
+
+def signed(value: Decimal | int) -> str:
+    """Return a difference with its sign: ``+3``, ``-2``, ``0``."""
+    return f"+{value}" if value > 0 else str(value)
+
+
+def yoy(this: Decimal | int, last: Decimal | int, unit: str = "件") -> str:
+    """Return the change on last year in Chinese: ``较上年增加3件，增长12.5%``, ``较上年减少2件，
+    下降10.0%``, ``与上年持平``; without a percentage when last year's figure was 0."""
+    diff = Decimal(this) - Decimal(last)
+    if diff == 0:
+        return "与上年持平"
+    word, rate = ("增加", "增长") if diff > 0 else ("减少", "下降")
+    text = f"较上年{word}{amount(abs(diff))}{unit}"
+    if last:
+        text += f"，{rate}{percent(abs(diff) / Decimal(last))}"
+    return text
+
+
+def enumerate_cn(items: Iterable[Any]) -> str:
+    """Return items as a Chinese enumeration: ``一是甲；二是乙``."""
+    return "；".join(f"{cn_number(i)}是{item}" for i, item in enumerate(items, start=1))
+
+
+# --- English ---------------------------------------------------------------------------------
+
+
+def words(value: int) -> str:
+    """Return a count in English: numbers under ten in words (``three``), others in digits."""
+    return str(num2words(int(value))) if 0 <= value < 10 else f"{int(value):,}"
+
+
+def count(value: int, noun: str, plural: str = "") -> str:
+    """Return ``no applications``, ``one application``, ``23 applications``."""
+    many = plural or f"{noun}s"
+    if value == 0:
+        return f"no {many}"
+    return f"{words(value)} {noun if value == 1 else many}"
+
+
+def yoy_en(this: Decimal | int, last: Decimal | int) -> str:
+    """Return the change on last year in English: ``up 3 (12.5%) on last year``,
+    ``down 2 (10.0%) on last year``, ``the same as last year``; no percentage from zero."""
+    diff = Decimal(this) - Decimal(last)
+    if diff == 0:
+        return "the same as last year"
+    word = "up" if diff > 0 else "down"
+    rate = f" ({percent(abs(diff) / Decimal(last))})" if last else ""
+    return f"{word} {amount(abs(diff))}{rate} on last year"
+
+
+def en_date(value: dt.date) -> str:
+    """Return a date as British official documents print it: ``10 January 2023``."""
+    return f"{value.day} {value:%B} {value.year}"
+
+
+def join_en(items: Iterable[Any], last: str = "and") -> str:
+    """Return items joined in English: ``a, b and c``."""
+    words_ = [str(i) for i in items]
+    if len(words_) <= 1:
+        return "".join(words_)
+    return ", ".join(words_[:-1]) + f" {last} " + words_[-1]
+
+
 FILTERS = {
     "cn_date": cn_date,
     "cn_year": cn_year,
     "cn_number": cn_number,
     "amount": amount,
     "percent": percent,
+    "share": share,
+    "wan": wan,
+    "yuan": yuan,
+    "signed": signed,
+    "yoy": yoy,
+    "enumerate_cn": enumerate_cn,
     "join_cn": join_cn,
+    "words": words,
+    "count": count,
+    "yoy_en": yoy_en,
+    "en_date": en_date,
+    "join_en": join_en,
 }
 
 

@@ -141,6 +141,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "句子「{id}」无法生成：{detail}",
         "sentence '{id}' could not be written: {detail}",
     ),
+    "rulebook_not_found": ("找不到句子规则文件 {path}", "the rulebook file {path} was not found"),
     "bad_rulebook": ("句子规则文件有误：{detail}", "the sentence rulebook is invalid: {detail}"),
     # Templates
     "template_not_found": ("找不到模板文件", "template file not found"),

@@ -354,19 +354,20 @@ class Agency(_Strict):
     postcode: str = ""
 
 
-SentenceOverride = str | Literal[False]
+SentenceOverride = str | bool  # text replaces a sentence, false switches it off, true on
 
 
 class Report(_Strict):
     """One annual report: everything the document is made from."""
 
     format: Literal["gov-info-disclosure-2021"] = FORMAT_2021
-    locale: Literal["zh-CN"] = "zh-CN"
+    locale: Literal["zh-CN", "en"] = "zh-CN"
     sample: bool = False
     year: StrictInt
     date: dt.date
     legal_basis: list[str] = ["《中华人民共和国政府信息公开条例》"]
     previous: str = ""  # last year's data file, relative to this one (rules X, R, 雷同)
+    rulebook: str = ""  # a county's own sentence rules, relative to the file that names it
     deadline: dt.date | None = None  # publication deadline set locally (towns, subdistricts)
     agency: Agency
     sentences: dict[str, SentenceOverride] = {}

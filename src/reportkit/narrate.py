@@ -37,6 +37,7 @@ class Rule:
     id: str
     slot: str
     cases: tuple[Case, ...]
+    optional: bool = False  # off unless the data switches it on, by id or by slot
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class Rulebook:
 
     rules: tuple[Rule, ...]
     joined: frozenset[str] = frozenset()
+    separator: str = (
+        ""  # between the sentences of a joined paragraph: "" in Chinese, " " in English
+    )
 
     def ids(self) -> list[str]:
         return [r.id for r in self.rules]
@@ -73,6 +77,23 @@ def rulebook(locale: str = "zh-CN", extra: Path | None = None) -> Rulebook:
     return _merge(book, _parse_rulebook(data, str(extra)))
 
 
+def book_for(report: Report) -> Rulebook:
+    """Return the rulebook of the report's locale, with the county's own rules when the data
+    names a `rulebook` file (relative to the file that names it)."""
+    if not report.rulebook:
+        return rulebook(report.locale)
+    file, _ = report.where("rulebook")
+    path = Path(file).parent / report.rulebook
+    if not path.is_file():
+        file, line = report.where("rulebook")
+        raise DataError(
+            Problem(
+                "rulebook_not_found", {"path": str(path)}, file=file, path="rulebook", line=line
+            )
+        )
+    return rulebook(report.locale, path)
+
+
 @functools.lru_cache(maxsize=1024)
 def _template(text: str) -> jinja2.Template:
     return _ENV.from_string(text)
@@ -97,8 +118,8 @@ def _parse_rulebook(data: dict[str, Any], source: str) -> Rulebook:
             if "cases" in entry:
                 cases = tuple(Case(c["text"], c.get("when", "")) for c in entry["cases"])
             else:
-                cases = (Case(entry["text"]),)
-            rules.append(Rule(entry["id"], entry["slot"], cases))
+                cases = (Case(entry["text"], entry.get("when", "")),)
+            rules.append(Rule(entry["id"], entry["slot"], cases, bool(entry.get("optional"))))
         for rule in rules:  # compile now so a broken rule is found before any report is written
             for case in rule.cases:
                 _template(case.text)
@@ -106,32 +127,37 @@ def _parse_rulebook(data: dict[str, Any], source: str) -> Rulebook:
                     _condition(case.when)
     except (KeyError, TypeError, jinja2.TemplateSyntaxError) as exc:
         raise DataError(Problem("bad_rulebook", {"detail": repr(exc)}, file=source)) from exc
-    return Rulebook(tuple(rules), frozenset(data.get("joined", [])))
+    return Rulebook(tuple(rules), frozenset(data.get("joined", [])), data.get("separator", ""))
 
 
 def _merge(base: Rulebook, extra: Rulebook) -> Rulebook:
     replaced = {r.id: r for r in extra.rules}
     rules = [replaced.pop(r.id, r) for r in base.rules]
-    return Rulebook((*rules, *replaced.values()), base.joined | extra.joined)
+    return Rulebook((*rules, *replaced.values()), base.joined | extra.joined, base.separator)
 
 
-def narrate(report: Report, book: Rulebook | None = None) -> Narrative:
-    """Return the report's generated sentences and paragraphs; raise `DataError` on a bad id."""
-    book = book or rulebook(report.locale)
+def narrate(
+    report: Report, book: Rulebook | None = None, previous: Report | None = None
+) -> Narrative:
+    """Return the report's generated sentences and paragraphs; raise `DataError` on a bad id.
+
+    `previous` (last year's report) gives the year-over-year comparisons their figures.
+    """
+    book = book or book_for(report)
     _check_overrides(report, book)
-    context = _context(report.complete())
+    context = _context(report.complete(), previous.complete() if previous else None)
     narrative = Narrative()
     by_slot: dict[str, list[str]] = {}
     for rule in book.rules:
         override = report.sentences.get(rule.id)
-        if override is False:
+        if override is False or (rule.optional and not _switched_on(report, rule)):
             continue
         text = override if isinstance(override, str) else _write(rule, context, report.source)
         if text:
             narrative.sentences[rule.id] = text
             by_slot.setdefault(rule.slot, []).append(text)
     for slot, texts in by_slot.items():
-        narrative.slots[slot] = ["".join(texts)] if slot in book.joined else texts
+        narrative.slots[slot] = [book.separator.join(texts)] if slot in book.joined else texts
     return narrative
 
 
@@ -143,11 +169,12 @@ def _check_overrides(report: Report, book: Rulebook) -> None:
 
 def override_problems(report: Report, book: Rulebook | None = None) -> list[Problem]:
     """Return a problem for each sentence id in the data file that the rulebook does not know."""
-    book = book or rulebook(report.locale)
+    book = book or book_for(report)
     known = book.ids()
+    slots = {r.slot for r in book.rules if r.optional}
     problems = []
     for key in report.sentences:
-        if key in known:
+        if key in known or (key in slots and report.sentences[key] is True):
             continue
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         code, params = (
@@ -160,8 +187,40 @@ def override_problems(report: Report, book: Rulebook | None = None) -> list[Prob
     return problems
 
 
-def _context(report: Report) -> dict[str, Any]:
-    return {name: getattr(report, name) for name in type(report).model_fields}
+def _switched_on(report: Report, rule: Rule) -> bool:
+    """An optional sentence is on when the data names it, or its slot, with `true`."""
+    return report.sentences.get(rule.id) not in (None, False) or (
+        report.sentences.get(rule.slot) is True
+    )
+
+
+def _context(report: Report, last: Report | None) -> dict[str, Any]:
+    context = {name: getattr(report, name) for name in type(report).model_fields}
+    context["outcome"] = outcome(report)
+    context["last"] = last
+    context["last_outcome"] = outcome(last) if last else None
+    return context
+
+
+def outcome(report: Report) -> dict[str, int]:
+    """Return the totals of 三、本年度办理结果 by kind, and of the rows around it."""
+    apps = report.applications
+    groups: dict[str, int] = {}
+    for row, value in apps.outcome_rows():
+        group = row.key.split(".")[0]
+        groups[group] = groups.get(group, 0) + (value.filled().total or 0)
+    total = apps.total.filled().total if apps.total else sum(groups.values())
+    received = apps.received.filled()
+    return {
+        **groups,
+        "total": total or 0,
+        "received": received.total or 0,
+        "received_natural": received.natural,
+        "received_organisations": (received.total or 0) - received.natural,
+        "carried_over": apps.carried_over.filled().total or 0,
+        "carried_forward": apps.carried_forward.filled().total or 0,
+        "opened": groups["disclosed"] + groups["partly_disclosed"],
+    }
 
 
 def _write(rule: Rule, context: dict[str, Any], source: str) -> str:

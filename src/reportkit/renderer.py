@@ -32,15 +32,18 @@ from reportkit.jinjaenv import environment
 from reportkit.model import Report
 from reportkit.narrate import Narrative
 
-DEFAULT_TEMPLATE = "gov-info-disclosure-2021.docx"
+DEFAULT_TEMPLATES = {
+    "zh-CN": "gov-info-disclosure-2021.docx",
+    "en": "gov-info-disclosure-2021.en.docx",
+}
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Characters XML 1.0 forbids (tab, newline and carriage return are allowed).
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def default_template() -> Path:
-    """Return the path of the shipped template of the 2021 national format."""
-    return Path(str(resources.files("reportkit.templates") / DEFAULT_TEMPLATE))
+def default_template(locale: str = "zh-CN") -> Path:
+    """Return the path of the shipped template of the 2021 national format for `locale`."""
+    return Path(str(resources.files("reportkit.templates") / DEFAULT_TEMPLATES[locale]))
 
 
 class ReusableTemplate(DocxTemplate):  # type: ignore[misc]
@@ -126,7 +129,8 @@ class ReusableTemplate(DocxTemplate):  # type: ignore[misc]
         self.reset()
         try:
             self.render(context, jinja_env=self.jinja_env)
-            _set_properties(self.docx, report)
+            title = Markup(context.get("title", "")).unescape()
+            _set_properties(self.docx, report, title)
             head, tail = self._shell
             body = etree.tostring(self._body, encoding="unicode")
             replaced = {self.docx.part.partname: (head + body + tail).encode("utf-8")}
@@ -195,7 +199,7 @@ def document(
     marks: Sequence[str] = (),
 ) -> bytes:
     """Return the .docx bytes of `report` rendered into `template` (default: the shipped one)."""
-    path = Path(template) if template is not None else default_template()
+    path = Path(template) if template is not None else default_template(report.locale)
     context = _escaped(variables(report, narrative, marks))
     with _LOCK:
         docx = _open(path)
@@ -295,10 +299,10 @@ def _escaped(tree: Any) -> Any:
     return tree
 
 
-def _set_properties(doc: Any, report: Report) -> None:
+def _set_properties(doc: Any, report: Report, title: str) -> None:
     props = doc.core_properties
     stamp = dt.datetime.combine(report.date, dt.time())
-    props.title = f"{report.agency.name}{report.year}年政府信息公开工作年度报告"
+    props.title = title or f"{report.agency.name}{report.year}年政府信息公开工作年度报告"
     props.author = props.last_modified_by = report.agency.name
     props.created = props.modified = stamp
     props.last_printed = stamp
