@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -44,9 +45,14 @@ def test_library_example_in_docs_runs(tmp_path: Path) -> None:
     (tmp_path / "fixtures").mkdir()
     for name in ("jiangpo-2022.toml", "huaian-2024.toml"):
         (tmp_path / "fixtures" / name).write_bytes((REPO / "fixtures" / name).read_bytes())
+    shutil.copytree(REPO / "fixtures" / "mouding-2022", tmp_path / "fixtures" / "mouding-2022")
     for code in blocks:
         result = subprocess.run(
             [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
         )
         assert result.returncode == 0, result.stderr
     assert (tmp_path / "jiangpo-2022.docx").is_file()
+    assert (tmp_path / "out" / "江坡镇人民政府.docx").is_file()
+    assert (tmp_path / "figures.xlsx").is_file()
+    assert reportkit.load(tmp_path / "jiangpo-2023.toml").part1.draft
+    assert reportkit.check(reportkit.load(tmp_path / "xinqiao-2024.toml")) == []

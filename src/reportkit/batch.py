@@ -189,6 +189,8 @@ def _digest(agency: Agency, options: Options, last: Report | None, template: Pat
     """Return the hash of every input of an agency's document."""
     h = hashlib.sha256(_common_digest(template))
     inputs = [agency.data, agency.data.parent / SHARED]
+    if agency.report is not None and agency.report.rulebook:
+        inputs.append(Path(agency.report.where("rulebook")[0]).parent / agency.report.rulebook)
     if last is not None:
         inputs += [Path(last.source), Path(last.source).parent / SHARED]
     for path in inputs:
