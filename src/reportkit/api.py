@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportkit.check import check
-from reportkit.errors import DataError, Problem
+from reportkit.errors import DataError, Problem, Sorted
 from reportkit.load import load
 from reportkit.model import Report
 from reportkit.narrate import narrate
@@ -24,19 +24,11 @@ SAMPLE_MARK = "示例数据"
 
 
 @dataclass
-class Result:
+class Result(Sorted):
     """What a render produced: the file written and the problems found on the way."""
 
     output: Path
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
 
 def last_year(report: Report, previous: Report | Path | str | None = None) -> Report | None:

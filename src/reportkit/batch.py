@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from reportkit.aggregate import aggregate, write_totals
 from reportkit.check import SHORT, SIMILAR, check
-from reportkit.errors import DataError, Problem, ReportkitError
+from reportkit.errors import DataError, Problem, ReportkitError, Sorted
 from reportkit.load import load_layers, parse_toml, read_text
 from reportkit.messages import translate
 from reportkit.model import Report
@@ -49,7 +49,7 @@ Status = Literal["rendered", "unchanged", "forced", "failed"]
 
 
 @dataclass
-class Agency:
+class Agency(Sorted):
     """One agency of the batch: its data file, what was found, and what became of it."""
 
     data: Path
@@ -62,14 +62,6 @@ class Agency:
     @property
     def name(self) -> str:
         return self.report.agency.name if self.report else self.data.stem
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
 
 @dataclass

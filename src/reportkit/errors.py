@@ -15,7 +15,6 @@ Exception tree (the CLI catches only the base class)::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 from reportkit.messages import translate
@@ -89,6 +88,15 @@ class OutputError(ReportkitError):
     """The output cannot be written."""
 
 
-def display_path(path: Path | str) -> str:
-    """Return the path as the user typed it (never resolved: messages quote what they know)."""
-    return str(path)
+class Sorted:
+    """Mixin for results that hold `problems`: the errors and warnings among them."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -319,9 +319,3 @@ def _toml_number(value: int | Decimal) -> Any:
     if isinstance(value, Decimal):
         return tomlkit.item(float(value))
     return value
-
-
-def cells(report: Report) -> Iterator[tuple[Column, int | Decimal]]:
-    """Yield every figure of `report` with its column (for tests and tools)."""
-    for column in columns():
-        yield column, value_of(report, column)
