@@ -39,11 +39,9 @@ OUTPUTS = {
 EN = {
     "一、总体情况": "I. Overview",
     "二、主动公开政府信息情况": "II. Proactive Disclosure of Government Information",
-    "三、收到和处理政府信息公开申请情况":
-        "III. Receipt and Handling of Applications for Government Information Disclosure",
-    "四、政府信息公开行政复议、行政诉讼情况":
-        "IV. Administrative Reconsideration and Litigation Concerning Government Information "
-        "Disclosure",
+    "三、收到和处理政府信息公开申请情况": "III. Receipt and Handling of Applications for Government Information Disclosure",
+    "四、政府信息公开行政复议、行政诉讼情况": "IV. Administrative Reconsideration and Litigation Concerning Government Information "
+    "Disclosure",
     "五、存在的主要问题及改进情况": "V. Main Problems and Improvements",
     "六、其他需要报告的事项": "VI. Other Matters to Report",
     "第二十条第（一）项": "Article 20 (1)",
@@ -62,8 +60,7 @@ EN = {
     "行政强制": "Administrative coercion",
     "本年收费金额（单位：万元）": "Amount charged this year (10,000 yuan)",
     "行政事业性收费": "Administrative fees",
-    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）":
-        "(In this column, item 1 plus item 2 equals item 3 plus item 4)",
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）": "(In this column, item 1 plus item 2 equals item 3 plus item 4)",
     "申请人情况": "Applicants",
     "自然人": "Natural persons",
     "法人或其他组织": "Legal persons or other organisations",
@@ -77,8 +74,7 @@ EN = {
     "二、上年结转政府信息公开申请数量": "2. Applications carried over from last year",
     "三、本年度办理结果": "3. Results this year",
     "（一）予以公开": "(1) Disclosed",
-    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）":
-        "(2) Partly disclosed (counted here only)",
+    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "(2) Partly disclosed (counted here only)",
     "（三）不予公开": "(3) Not disclosed",
     "1.属于国家秘密": "1. State secrets",
     "2.其他法律行政法规禁止公开": "2. Prohibited by other laws and regulations",
@@ -99,10 +95,8 @@ EN = {
     "4.无正当理由大量反复申请": "4. Large numbers of repeated applications without good reason",
     "5.要求行政机关确认或重新出具已获取信息": "5. Requests to confirm or re-issue information obtained",
     "（六）其他处理": "(6) Otherwise handled",
-    "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请":
-        "1. Not supplemented in time without good reason; no longer processed",
-    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请":
-        "2. Fees not paid in time; no longer processed",
+    "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请": "1. Not supplemented in time without good reason; no longer processed",
+    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请": "2. Fees not paid in time; no longer processed",
     "3.其他": "3. Other",
     "（七）总计": "(7) Total",
     "四、结转下年度继续办理": "4. Carried forward to next year",
@@ -118,9 +112,10 @@ EN = {
 _LANG = {"value": "zh-CN"}
 
 
-def L(label: str) -> str:  # noqa: N802 - a label, the way gettext's _ is one
+def L(label: str) -> str:
     """Return a label of the form in the language being built."""
     return EN[label] if _LANG["value"] == "en" else label
+
 
 W = nsdecls("w")
 
@@ -257,8 +252,14 @@ def install_styles(doc: Document, lang: str = "zh-CN") -> None:  # type: ignore[
     )
     for style in STYLES:
         if lang == "en" and style.id in EN_SIZES:
-            style = Style(style.id, style.name, style.kind, style.ppr,
-                          fonts(SONGTI, EN_SIZES[style.id]), style.outline)
+            style = Style(
+                style.id,
+                style.name,
+                style.kind,
+                style.ppr,
+                fonts(SONGTI, EN_SIZES[style.id]),
+                style.outline,
+            )
         old = [s for s in styles.findall(qn("w:style")) if s.get(qn("w:styleId")) == style.id]
         for s in old:
             styles.remove(s)
@@ -379,7 +380,12 @@ def proactive_table() -> str:
 
     rows = [
         title(L("第二十条第（一）项")),
-        [Cell(L("信息内容")), Cell(L("本年制发件数")), Cell(L("本年废止件数")), Cell(L("现行有效件数"))],
+        [
+            Cell(L("信息内容")),
+            Cell(L("本年制发件数")),
+            Cell(L("本年废止件数")),
+            Cell(L("现行有效件数")),
+        ],
         docs(L("规章"), "rules"),
         docs(L("行政规范性文件"), "normative_documents"),
         title(L("第二十条第（五）项")),
