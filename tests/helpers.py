@@ -6,6 +6,7 @@ import io
 import os
 import shutil
 import subprocess
+import sys
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -97,3 +98,16 @@ def pdf_text(pdf: Path) -> str:
     return subprocess.run(
         [exe, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
+
+
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m reportkit ARGS` as a user would; return what it did."""
+    return subprocess.run(
+        [sys.executable, "-m", "reportkit", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+    )

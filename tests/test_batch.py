@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import csv
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import reportkit
 from reportkit import batch
-from tests.helpers import DATA, FIXTURES, normalise, paragraph_text, projection, xml_part
+from tests.helpers import DATA, FIXTURES, normalise, paragraph_text, projection, run_cli, xml_part
 
 COUNTY = FIXTURES / "mouding-2022"
 TOWNS = [
@@ -30,12 +28,6 @@ def county(tmp_path: Path) -> Path:
     folder = tmp_path / "mouding-2022"
     shutil.copytree(COUNTY, folder)
     return folder
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "reportkit", *args], capture_output=True, text=True, timeout=300
-    )
 
 
 def stamps(out: Path) -> dict[str, int]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import difflib
 import shutil
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from reportkit import sheet
 from reportkit.batch import load_agency
 from reportkit.errors import DataError
 from tests.helpers import FIXTURES
+from tests.helpers import run_cli as run
 
 LICENSING = "二·行政许可·本年处理决定数量"
 RECEIVED = "三·一、本年新收政府信息公开申请数量·自然人"
@@ -27,12 +26,6 @@ def county(tmp_path: Path) -> Path:
     folder = tmp_path / "mouding-2022"
     shutil.copytree(FIXTURES / "mouding-2022", folder)
     return folder
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "reportkit", *args], capture_output=True, text=True, timeout=120
-    )
 
 
 def edit(path: Path, changes: dict[tuple[str, str], object]) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,16 +13,7 @@ from reportkit.errors import DataError
 from reportkit.model import APPLICATION_ROWS, PART_HEADINGS
 from reportkit.skeleton import next_name, rollover, skeleton
 from tests.helpers import FIXTURES, projection
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "reportkit", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-    )
+from tests.helpers import run_cli as run
 
 
 def test_fresh_skeleton_checks_and_renders(tmp_path: Path) -> None:
