@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -192,3 +194,17 @@ def test_output_folder_must_exist(tmp_path: Path) -> None:
     with pytest.raises(OutputError) as caught:
         reportkit.render(Path("fixtures/jiangpo-2022.toml"), tmp_path)
     assert caught.value.problems[0].code == "output_is_dir"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_written_files_get_the_usual_mode_not_a_private_one(tmp_path: Path) -> None:
+    mask = os.umask(0o022)
+    try:
+        out = tmp_path / "seed.docx"
+        reportkit.render(Path("fixtures/jiangpo-2022.toml"), out)
+        assert out.stat().st_mode & 0o777 == 0o644
+        out.chmod(0o664)
+        reportkit.render(Path("fixtures/jiangpo-2022.toml"), out)
+        assert out.stat().st_mode & 0o777 == 0o664  # a replaced file keeps its mode
+    finally:
+        os.umask(mask)

@@ -28,6 +28,12 @@ def remove_leftovers(folder: Path, name: str = "*") -> list[Path]:
     return removed
 
 
+def _new_file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write(data: bytes, path: Path | str) -> Path:
     """Return `path` after writing `data` to it atomically; raise `OutputError` on failure."""
     target = Path(path)
@@ -45,6 +51,9 @@ def write(data: bytes, path: Path | str) -> Path:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
+        # mkstemp makes the file private (0600); give it the mode a new file gets, or the
+        # mode of the file it replaces, so colleagues on a shared drive can open it
+        os.chmod(temp, target.stat().st_mode & 0o777 if target.exists() else _new_file_mode())
         os.replace(temp, target)
         temp = None
     except OSError as exc:
