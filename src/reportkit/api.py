@@ -6,14 +6,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportkit.check import check
 from reportkit.errors import DataError, Problem, Sorted
-from reportkit.load import load
+from reportkit.load import last_year, load
 from reportkit.model import Report
 from reportkit.narrate import narrate
 from reportkit.output import write
@@ -29,26 +28,6 @@ class Result(Sorted):
 
     output: Path
     problems: list[Problem] = field(default_factory=list)
-
-
-def last_year(report: Report, previous: Report | Path | str | None = None) -> Report | None:
-    """Return last year's report: `previous` if given, else the file the data's `previous` key
-    names (relative to the data file), else None."""
-    if isinstance(previous, Report):
-        return previous
-    if previous is not None:
-        return load(previous)
-    if not report.previous:
-        return None
-    path = Path(os.path.normpath(Path(report.source).parent / report.previous))
-    if not path.is_file():
-        file, line = report.where("previous")
-        raise DataError(
-            Problem(
-                "previous_not_found", {"previous": str(path)}, file=file, path="previous", line=line
-            )
-        )
-    return load(path)
 
 
 def default_output(data: Path | str) -> Path:

@@ -17,7 +17,6 @@ import functools
 import hashlib
 import io
 import json
-import os
 import re
 import signal
 import unicodedata
@@ -31,15 +30,20 @@ from typing import Any, Literal
 from reportkit.aggregate import aggregate, write_totals
 from reportkit.check import SHORT, SIMILAR, check
 from reportkit.errors import DataError, Problem, ReportkitError, Sorted
-from reportkit.load import load_layers, parse_toml, read_text
+from reportkit.load import (
+    SHARED,
+    last_year,
+    load,
+    load_layers,
+    parse_toml,
+    read_text,
+)
 from reportkit.messages import translate
 from reportkit.model import Report
 from reportkit.narrate import narrate
 from reportkit.output import remove_leftovers, write
 from reportkit.renderer import default_template, document
 
-SHARED = "county.toml"
-NOT_INHERITED = ("totals",)
 MANIFEST = ".reportkit-batch.json"
 SUMMARY = "summary.csv"
 FAILED_MARK = "未通过校验"
@@ -103,19 +107,15 @@ def agency_files(county: Path) -> list[Path]:
 
 def load_agency(data: Path) -> Report:
     """Return an agency's report: its county's shared file with its own file laid over it."""
-    shared = data.parent / SHARED
-    layers = [shared, data] if shared.is_file() else [data]
-    return load_layers(layers, drop=NOT_INHERITED)
+    return load(data)
 
 
 def _last_year(agency: Agency, options: Options) -> Report | None:
     if options.previous is not None:
         last = options.previous / agency.data.name
-        return load_agency(last) if last.is_file() else None
+        return load(last) if last.is_file() else None
     assert agency.report is not None
-    if agency.report.previous:
-        return load_agency(Path(os.path.normpath(agency.data.parent / agency.report.previous)))
-    return None
+    return last_year(agency.report)
 
 
 # ---------------------------------------------------------------------------------------------

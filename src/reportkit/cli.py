@@ -28,7 +28,7 @@ from reportkit import api, batch, sheet, skeleton
 from reportkit.check import check
 from reportkit.errors import DataError, Problem, ReportkitError
 from reportkit.fill import fill as fill_totals
-from reportkit.load import load
+from reportkit.load import last_year, load
 from reportkit.messages import LANGS, translate
 from reportkit.model import LEVEL_LABELS, Report
 from reportkit.output import write
@@ -183,7 +183,7 @@ def build(lang: str) -> click.Group:
                     for key in fill_totals(path):
                         printer.note("filled", file=path, path=key)
                 report = load(path)
-                found = check(report, api.last_year(report, previous))
+                found = check(report, last_year(report, previous))
             except DataError as exc:
                 found = exc.problems
             problems += found

@@ -9,6 +9,7 @@ on, the table's own label, and a message a clerk understands.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 import types
@@ -28,11 +29,40 @@ from reportkit.model import Report, label_of
 Loc = tuple[str | int, ...]
 
 
+SHARED = "county.toml"  # a county folder's shared file: every other .toml there inherits it
+NOT_INHERITED = ("totals",)  # tables of the shared file that configure the batch, not a report
+
+
 def load(path: str | Path) -> Report:
-    """Return the report in the TOML file at `path`; raise `DataError` listing every problem."""
-    source = str(path)
-    text = read_text(path)
-    return parse(text, source)
+    """Return the report in the TOML file at `path`; raise `DataError` listing every problem.
+
+    A file in a county folder (beside a `county.toml`) inherits the shared file's values.
+    """
+    file = Path(path)
+    shared = file.parent / SHARED
+    if file.name != SHARED and shared.is_file():
+        return load_layers([shared, file], drop=NOT_INHERITED)
+    return parse(read_text(path), str(path))
+
+
+def last_year(report: Report, previous: Report | Path | str | None = None) -> Report | None:
+    """Return last year's report: `previous` if given, else the file the data's `previous` key
+    names (relative to the file that names it), else None."""
+    if isinstance(previous, Report):
+        return previous
+    if previous is not None:
+        return load(previous)
+    if not report.previous:
+        return None
+    file, line = report.where("previous")
+    path = Path(os.path.normpath(Path(file).parent / report.previous))
+    if not path.is_file():
+        raise DataError(
+            Problem(
+                "previous_not_found", {"previous": str(path)}, file=file, path="previous", line=line
+            )
+        )
+    return load(path)
 
 
 def read_text(path: str | Path) -> str:

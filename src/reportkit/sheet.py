@@ -22,9 +22,9 @@ from typing import Any
 import tomlkit
 from tomlkit.items import Array
 
-from reportkit.batch import NOT_INHERITED, SHARED, agency_files, load_agency
+from reportkit.batch import agency_files, load_agency
 from reportkit.errors import DataError, Problem
-from reportkit.load import load_layers, read_text
+from reportkit.load import NOT_INHERITED, SHARED, load_layers, read_text
 from reportkit.model import (
     APPEAL_ROWS,
     APPLICANT_COLUMNS,

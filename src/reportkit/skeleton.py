@@ -21,9 +21,9 @@ from typing import Any
 import tomlkit
 from tomlkit.items import Array, Table
 
-from reportkit.batch import SHARED, agency_files, load_agency
+from reportkit.batch import agency_files, load_agency
 from reportkit.errors import DataError, Problem
-from reportkit.load import load, read_text
+from reportkit.load import SHARED, load, read_text
 from reportkit.model import (
     APPEAL_ROWS,
     APPLICANT_COLUMNS,
