@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from pathlib import Path
 
@@ -225,3 +226,49 @@ def test_batch_pdf_converts_every_report_in_one_go(county: Path, tmp_path: Path)
     result = run_cli("batch", str(county), "-o", str(tmp_path), "--pdf")
     assert result.returncode == 1  # the failing town
     assert sorted(p.stem for p in tmp_path.glob("*.pdf")) == sorted(TOWNS)
+
+
+def test_options_that_cannot_work_are_refused_before_anything_is_written(
+    county: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    cases = [
+        (["--template", str(tmp_path / "none.docx")], "找不到模板文件"),
+        (["--previous", str(tmp_path / "nowhere")], "找不到上年的县（区）文件夹"),
+        (["--previous", str(county / "anle.toml")], "找不到上年的县（区）文件夹"),
+    ]
+    for extra, message in cases:
+        result = run_cli("batch", str(county), "-o", str(out), *extra)
+        assert result.returncode == 1 and message in result.stderr, result.stderr
+        assert "内部错误" not in result.stderr
+    assert list(out.iterdir()) == []
+    into_county = run_cli("batch", str(county), "-o", str(county), "--totals")
+    assert into_county.returncode == 1 and "不能是县（区）文件夹本身" in into_county.stderr
+    assert sorted(p.name for p in county.iterdir()) == sorted(p.name for p in COUNTY.iterdir())
+
+
+def test_a_town_that_now_fails_loses_its_old_report(county: Path, tmp_path: Path) -> None:
+    batch.run(county, tmp_path)
+    assert (tmp_path / "安乐乡人民政府.docx").is_file()
+    anle = county / "anle.toml"
+    anle.write_text(
+        re.sub(
+            r"^(received\s*=\s*\[.*), (\d+)\]",
+            lambda m: f"{m.group(1)}, {int(m.group(2)) + 1}]",
+            anle.read_text(encoding="utf-8"),
+            count=1,
+            flags=re.M,
+        ),
+        encoding="utf-8",
+    )
+    result = batch.run(county, tmp_path)
+    assert next(a for a in result.agencies if a.data.name == "anle.toml").status == "failed"
+    assert not (tmp_path / "安乐乡人民政府.docx").exists()
+    assert (tmp_path / "问题清单-安乐乡人民政府.txt").is_file()
+
+
+def test_progress_is_reported_once_per_agency(county: Path, tmp_path: Path) -> None:
+    seen: list[str] = []
+    batch.run(county, tmp_path, batch.Options(jobs=2), progress=lambda a: seen.append(a.data.name))
+    assert sorted(seen) == sorted(p.name for p in county.glob("*.toml") if p.name != "county.toml")

@@ -261,3 +261,44 @@ def test_any_single_changed_cell_is_caught(
         and (p.path.startswith(row_path) or p.label.endswith(f"× {labels[column]}"))
         for p in found
     ), [p.format() for p in found]
+
+
+def test_a_wrong_total_row_cell_is_rule_b_s_alone(seed_text: str) -> None:
+    text = re.sub(r"^received .*$", "received = [1, 0, 0, 0, 0, 0, 1]", seed_text, flags=re.M)
+    text = re.sub(r"^disclosed .*$", "disclosed = [1, 0, 0, 0, 0, 0, 1]", text, flags=re.M)
+    text = re.sub(r"^total .*$", "total = [2, 0, 0, 0, 0, 0, 1]", text, flags=re.M)
+    found = reportkit.check(parse(text, "t.toml"))
+    assert [(p.rule, p.path) for p in found] == [("B", "applications.total.natural")]
+
+
+def test_a_county_rule_that_fails_when_run_is_a_located_problem(tmp_path: Path) -> None:
+    (tmp_path / "rules.toml").write_text(
+        '[[sentence]]\nid = "part6.broken"\nslot = "part6"\ntext = "{{ year + \'元\' }}"\n',
+        encoding="utf-8",
+    )
+    data = tmp_path / "data.toml"
+    data.write_text(
+        (FIXTURES / "jiangpo-2022.toml")
+        .read_text(encoding="utf-8")
+        .replace("[agency]", 'rulebook = "rules.toml"\n\n[agency]', 1),
+        encoding="utf-8",
+    )
+    [problem] = reportkit.check(reportkit.load(data))
+    assert problem.code == "sentence_failed" and "part6.broken" in problem.format()
+    result = subprocess.run(
+        [sys.executable, "-m", "reportkit", "render", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1 and "内部错误" not in result.stderr
+    assert "句子「part6.broken」无法生成" in result.stderr
+
+
+def test_review_applications_are_not_counted_as_disclosure_applications(seed_text: str) -> None:
+    text = seed_text.replace(
+        "[part2]\ntext = [", '[part2]\ntext = [\n  "本年度收到行政复议申请2件。",', 1
+    )
+    [problem] = reportkit.check(parse(text, "t.toml"))
+    assert problem.rule == "P" and "行政复议申请2件" in problem.format()
+    assert "四：行政复议 × 总计" in problem.format()

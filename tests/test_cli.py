@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from tests.helpers import FIXTURES, projection
@@ -95,3 +96,23 @@ def test_schema_describes_the_data_file() -> None:
     )
     assert schema["additionalProperties"] is False
     assert set(schema["required"]) >= {"year", "date", "agency", "applications"}
+
+
+def test_render_never_writes_over_a_data_file(tmp_path: Path) -> None:
+    data = tmp_path / "j.toml"
+    data.write_bytes((FIXTURES / "jiangpo-2022.toml").read_bytes())
+    for target in (data, tmp_path / "other.toml"):
+        result = run("render", str(data), "-o", str(target))
+        assert result.returncode == 1
+        assert "输出文件应以 .docx 结尾" in result.stderr
+    assert data.read_bytes() == (FIXTURES / "jiangpo-2022.toml").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["j.toml"]
+
+
+def test_an_agency_file_of_a_county_folder_checks_on_its_own(tmp_path: Path) -> None:
+    """A town re-checks its file after fixing its 问题清单: county.toml beside it is inherited."""
+    county = tmp_path / "county"
+    shutil.copytree(FIXTURES / "mouding-2022", county)
+    assert run("check", str(county / "jiangpo.toml")).returncode == 0
+    result = run("check", str(county / "xujie.toml"))
+    assert result.returncode == 1 and "[C]" in result.stdout and "缺少必填项" not in result.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+import reportkit
 from reportkit import sheet
 from reportkit.batch import load_agency
 from reportkit.errors import DataError
@@ -130,3 +132,69 @@ def test_csv_round_trip(county: Path, tmp_path: Path) -> None:
         "anle.toml": ["proactive.rules.issued", "proactive.rules.in_force"]
     }
     assert load_agency(county / "anle.toml").proactive.rules.issued == 1
+
+
+def test_rows_must_name_their_own_file_of_this_county_once(county: Path, tmp_path: Path) -> None:
+    before = {p.name: p.read_bytes() for p in county.parent.rglob("*.toml")}
+    out = tmp_path / "figures.xlsx"
+    sheet.export(county, out)
+    edit(
+        out,
+        {
+            ("anle.toml", "数据文件"): "../outside.toml",
+            ("fengtun.toml", "数据文件"): "gonghe.toml",
+            ("panmao.toml", "数据文件"): "xinqiao.toml",
+        },
+    )
+    with pytest.raises(DataError) as caught:
+        sheet.import_sheet(out, county)
+    codes = sorted(p.code for p in caught.value.problems)
+    # fengtun's row names gonghe.toml and panmao's xinqiao.toml: wrong agencies; the real
+    # gonghe and xinqiao rows are then duplicates of them
+    assert codes == [
+        "sheet_duplicate_file",
+        "sheet_duplicate_file",
+        "sheet_unknown_file",
+        "sheet_wrong_agency",
+        "sheet_wrong_agency",
+    ]
+    assert {p.name: p.read_bytes() for p in county.parent.rglob("*.toml")} == before
+
+
+def test_extra_columns_are_left_alone_and_an_omitted_total_row_is_written(
+    county: Path, tmp_path: Path
+) -> None:
+    anle = county / "anle.toml"
+    anle.write_text(
+        re.sub(r"^total .*\n", "", anle.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8"
+    )
+    out = tmp_path / "figures.csv"
+    sheet.export(county, out)
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    row = next(i for i, line in enumerate(lines) if ",anle.toml," in line)
+    cells = lines[row].split(",")
+    for title in (
+        RECEIVED,
+        "三·一、本年新收政府信息公开申请数量·总计",
+        "三·（一）予以公开·自然人",
+        "三·（一）予以公开·总计",
+        "三·（七）总计·自然人",
+        "三·（七）总计·总计",
+    ):
+        cells[header.index(title)] = str(int(cells[header.index(title)]) + 1)
+    lines[row] = ",".join(cells) + ",备注"
+    lines[0] += ",备注"
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    notes: list = []
+    changed = sheet.import_sheet(out, county, notes)
+    assert [n.code for n in notes] == ["sheet_unknown_column"]
+    assert "applications.total.total" in changed["anle.toml"]
+    assert reportkit.check(load_agency(anle)) == []
+
+
+def test_export_refuses_to_write_over_a_data_file(county: Path) -> None:
+    before = (county / "anle.toml").read_bytes()
+    with pytest.raises(reportkit.ReportkitError):
+        sheet.export(county, county / "anle.toml")
+    assert (county / "anle.toml").read_bytes() == before

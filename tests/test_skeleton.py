@@ -107,3 +107,35 @@ def test_rollover_of_a_county_folder(tmp_path: Path) -> None:
         last, this = load_agency(data).complete(), load_agency(new / data.name)
         assert this.year == 2023
         assert this.complete().applications.carried_over == last.applications.carried_forward
+
+
+def test_a_failed_county_rollover_leaves_nothing_behind(tmp_path: Path) -> None:
+    county = tmp_path / "m"
+    shutil.copytree(FIXTURES / "mouding-2022", county)
+    broken = county / "panmao.toml"
+    good = broken.read_text(encoding="utf-8")
+    broken.write_text(good + "x = = 1\n", encoding="utf-8")
+    result = run("new", "--from", str(county), "-o", str(tmp_path / "m-2023"), cwd=tmp_path)
+    assert result.returncode == 1 and "TOML" in result.stderr
+    assert not (tmp_path / "m-2023").exists()
+    broken.write_text(good, encoding="utf-8")
+    assert (
+        run("new", "--from", str(county), "-o", str(tmp_path / "m-2023"), cwd=tmp_path).returncode
+        == 0
+    )
+
+
+def test_rollover_needs_a_later_year_and_names_are_escaped(tmp_path: Path) -> None:
+    result = run(
+        "new",
+        "--from",
+        str(FIXTURES / "jiangpo-2022.toml"),
+        "--year",
+        "2022",
+        "-o",
+        str(tmp_path / "x.toml"),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1 and "应晚于上年文件的年度 2022" in result.stderr
+    assert not (tmp_path / "x.toml").exists()
+    assert reportkit.parse(skeleton('某"局\\办', 2023)).agency.name == '某"局\\办'

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportkit.check import check
-from reportkit.errors import DataError, Problem, Sorted
+from reportkit.errors import DataError, OutputError, Problem, Sorted
 from reportkit.load import last_year, load
 from reportkit.model import Report
 from reportkit.narrate import narrate
@@ -28,6 +28,14 @@ class Result(Sorted):
 
     output: Path
     problems: list[Problem] = field(default_factory=list)
+
+
+def _check_output(output: Path, source: str) -> None:
+    """Refuse an output that is not a .docx, or that is the data file itself."""
+    if output.is_dir():
+        raise OutputError(Problem("output_is_dir", file=str(output)))
+    if output.suffix.lower() != ".docx" or (source and output.resolve() == Path(source).resolve()):
+        raise OutputError(Problem("output_suffix", {"suffix": ".docx"}, file=str(output)))
 
 
 def default_output(data: Path | str) -> Path:
@@ -56,6 +64,7 @@ def render(
             raise ValueError("output is required when rendering a Report not loaded from a file")
         output = default_output(report.source)
     last = last_year(report, previous)
+    _check_output(Path(output), report.source)
     problems = check(report, last)
     errors = [p for p in problems if p.severity == "error"]
     if errors and not force:

@@ -277,6 +277,7 @@ def run(
 ) -> Result:
     """Return the outcome of the batch over the county folder `county` into `out_dir`."""
     options = options or Options()
+    _check_options(county, out_dir, options)
     files = agency_files(county)
     agencies = [Agency(data) for data in files]
     inherited = shared_paragraphs(county / SHARED)
@@ -287,16 +288,16 @@ def run(
         except DataError as exc:
             agency.problems = exc.problems
     similar_across(agencies, inherited)
-    if not out_dir.is_dir():
-        raise DataError(Problem("output_dir_missing", file=str(out_dir)))
     _assign_outputs(agencies, out_dir)
     remove_leftovers(out_dir)
 
-    manifest = {} if options.rebuild else _read_manifest(out_dir).get("agencies", {})
+    last_run = _read_manifest(out_dir).get("agencies", {})
+    manifest = {} if options.rebuild else last_run
     jobs: list[tuple[Agency, Job]] = []
     for agency in agencies:
         if agency.report is None or (agency.errors and not options.force):
             agency.status = "failed"
+            _remove_stale(agency, out_dir, last_run)
             continue
         assert agency.output is not None
         template = options.template or default_template(agency.report.locale)
@@ -309,6 +310,7 @@ def run(
             [SAMPLE_MARK] if agency.report.sample else []
         )
         last = _safe_last(agency, options)
+        agency.status = "rendered"  # planned; the job's outcome decides
         job = Job(
             agency.data,
             agency.output,
@@ -318,8 +320,9 @@ def run(
         )
         jobs.append((agency, job))
 
+    planned = {id(agency) for agency, _ in jobs}
     for agency in agencies:
-        if agency.status in ("unchanged", "failed") and progress:
+        if id(agency) not in planned and progress:
             progress(agency)
     for (agency, _), problems in zip(
         jobs, _execute([j for _, j in jobs], options.jobs), strict=True
@@ -336,6 +339,31 @@ def run(
     _write_manifest(agencies, out_dir)
     write_summary(agencies, out_dir / SUMMARY)
     return Result(agencies, out_dir)
+
+
+def _check_options(county: Path, out_dir: Path, options: Options) -> None:
+    """Refuse, before anything is read or written, options that cannot work."""
+    problems = []
+    if not out_dir.is_dir():
+        problems.append(Problem("output_dir_missing", file=str(out_dir)))
+    elif county.is_dir() and out_dir.resolve() == county.resolve():
+        problems.append(Problem("out_is_county", file=str(out_dir)))
+    if options.previous is not None and not options.previous.is_dir():
+        problems.append(Problem("previous_dir_not_found", file=str(options.previous)))
+    if options.template is not None and not options.template.is_file():
+        problems.append(Problem("template_not_found", file=str(options.template)))
+    if problems:
+        raise DataError(problems)
+
+
+def _remove_stale(agency: Agency, out_dir: Path, last_run: dict[str, Any]) -> None:
+    """Remove the report an earlier run made for an agency that now fails, so that no out of
+    date report sits beside its problem report (only files the manifest says the batch made)."""
+    made = last_run.get(agency.data.name, {}).get("output")
+    if made and safe_name(made) == made:
+        for stale in (out_dir / made, (out_dir / made).with_suffix(".pdf")):
+            if stale.is_file():
+                stale.unlink()
 
 
 def shared_paragraphs(path: Path) -> set[str]:

@@ -6,7 +6,8 @@ listed in docs/checks.md:
 
   A   error    in every column of table 三: 一 + 二 = 三（七）总计 + 四
   B   error    in every column of table 三: the given （七）总计 = the sum of the 21 numbered rows
-  C   error    in every row of table 三: the given 总计 = 自然人 + the five 法人或其他组织 columns
+  C   error    in every row of table 三 but （七）: the given 总计 = 自然人 + the five 法人或其他组织
+               columns (the （七）总计 row is B's, column by column)
   T4  error    in table 四: each given 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结
   X   error    this year's 二、上年结转 = last year's 四、结转下年度继续办理, per column
   R   warning  现行有效件数 = last year's + 本年制发件数 − 本年废止件数 (规章, 行政规范性文件)
@@ -42,7 +43,7 @@ from reportkit.model import (
     Report,
     label_of,
 )
-from reportkit.narrate import override_problems
+from reportkit.narrate import sentence_problems
 
 SIMILAR = 0.9  # paragraphs this similar to last year's are 雷同
 SHORT = 30  # shorter paragraphs (sub-heads, set phrases) are not compared
@@ -67,7 +68,7 @@ def check(report: Report, previous: Report | None = None) -> list[Problem]:
     `previous` is last year's report, for the rules across years (X, R, 雷同).
     """
     years = Years(report, report.complete(), report.recomputed(), previous)
-    problems = [*report.notes, *override_problems(report)]
+    problems = [*report.notes, *sentence_problems(report, previous)]
     return problems + [problem for rule in RULES for problem in rule(years)]
 
 
@@ -156,6 +157,8 @@ def rule_c(years: Years) -> Iterator[Problem]:
     """C: each given 总计 of table 三 is the sum of its row's six applicant columns."""
     apps = years.given.applications
     for row in APPLICATION_ROWS:
+        if row.key == "total":  # the （七）总计 row is B's: its every column, total included
+            continue
         value = apps.row(row.key)
         if value is not None and value.total is not None and value.total != value.computed_total():
             loc = ("applications", *row.key.split("."), "total")

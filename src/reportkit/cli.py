@@ -330,7 +330,9 @@ def build(lang: str) -> click.Group:
     @click.argument("county", type=click.Path(path_type=Path))
     @click.pass_obj
     def sheet_import(printer: Printer, source: Path, county: Path) -> None:
-        changes = sheet.import_sheet(source, county)
+        notes: list[Problem] = []
+        changes = sheet.import_sheet(source, county, notes)
+        printer.problems(notes)
         for name, paths in changes.items():
             printer.say("sheet_imported", file=name, count=len(paths))
         if not changes:

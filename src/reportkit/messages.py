@@ -173,6 +173,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the file exists and is not overwritten; choose another name or remove it first",
     ),
     "output_is_file": ("应为文件夹，但这是一个文件", "expected a folder, found a file"),
+    "year_not_after": (
+        "新的报告年度 {year} 应晚于上年文件的年度 {last}",
+        "the new report year {year} must come after last year's file's {last}",
+    ),
+    "output_suffix": (
+        "输出文件应以 {suffix} 结尾（为免覆盖数据文件，未写入）",
+        "the output file must end in {suffix} (nothing written, so no data file is overwritten)",
+    ),
     "output_is_dir": ("输出路径是一个文件夹", "the output path is a folder"),
     "output_failed": (
         "无法写入输出文件：{reason}（如文件正被 Word/WPS 打开，请先关闭）",
@@ -189,6 +197,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "county_empty": (
         "文件夹中没有单位的数据文件（*.toml，county.toml 除外）",
         "the folder holds no agency data file (*.toml other than county.toml)",
+    ),
+    "out_is_county": (
+        "输出文件夹不能是县（区）文件夹本身",
+        "the output folder cannot be the county folder itself",
+    ),
+    "previous_dir_not_found": (
+        "找不到上年的县（区）文件夹（--previous 应为文件夹）",
+        "last year's county folder was not found (--previous takes a folder)",
     ),
     "same_output": (
         "与 {other} 的输出文件同为「{output}」，请修改单位名称",
@@ -323,11 +339,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "remove draft = true",
     ),
     "sheet_unreadable": ("无法读取表格文件（{detail}）", "cannot read the spreadsheet ({detail})"),
-    "sheet_unknown_column": ("未知的列「{header}」", "unknown column '{header}'"),
+    "sheet_unknown_column": (
+        "未知的列「{header}」，已忽略",
+        "unknown column '{header}', left alone",
+    ),
     "sheet_no_file_column": ("缺少「{header}」列", "the column '{header}' is missing"),
     "sheet_unknown_file": (
         "第 {row} 行：找不到数据文件「{name}」",
         "row {row}: no data file '{name}' in the county folder",
+    ),
+    "sheet_duplicate_file": (
+        "第 {row} 行：数据文件「{name}」已出现在第 {first} 行",
+        "row {row}: the data file '{name}' is already on row {first}",
+    ),
+    "sheet_wrong_agency": (
+        "第 {row} 行：单位「{found}」与数据文件「{name}」中的单位「{expected}」不符",
+        "row {row}: the agency '{found}' is not the one in '{name}' ('{expected}')",
     ),
     "sheet_blank": (
         "第 {row} 行「{header}」：单元格为空，应填数字（没有则填 0）",

@@ -228,8 +228,19 @@ def _write(rule: Rule, context: dict[str, Any], source: str) -> str:
         for case in rule.cases:
             if not case.when or _condition(case.when)(**context):
                 return _template(case.text).render(context).strip()
-    except jinja2.TemplateError as exc:
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
+        # a county's rule can be wrong in ways Jinja only finds when it runs: say which rule
         raise DataError(
             Problem("sentence_failed", {"id": rule.id, "detail": str(exc)}, file=source)
         ) from exc
     return ""
+
+
+def sentence_problems(report: Report, previous: Report | None = None) -> list[Problem]:
+    """Return the problems writing the report's sentences would meet (so that `check` finds
+    what `render` would refuse): unknown ids, a missing or broken rulebook, a failing rule."""
+    try:
+        narrate(report, previous=previous)
+    except DataError as exc:
+        return exc.problems
+    return []

@@ -23,7 +23,7 @@ import tomlkit
 from tomlkit.items import Array
 
 from reportkit.batch import agency_files, load_agency
-from reportkit.errors import DataError, Problem
+from reportkit.errors import DataError, OutputError, Problem
 from reportkit.load import NOT_INHERITED, SHARED, load_layers, read_text
 from reportkit.model import (
     APPEAL_ROWS,
@@ -97,6 +97,8 @@ def value_of(report: Report, column: Column) -> int | Decimal:
 def export(county: Path, target: Path) -> tuple[int, list[Problem]]:
     """Write the county's figures to `target` (.xlsx or .csv); return the number of agencies
     written and the problems of the files that could not be read (left out)."""
+    if target.suffix.lower() not in (".xlsx", ".csv"):
+        raise OutputError(Problem("output_suffix", {"suffix": ".xlsx / .csv"}, file=str(target)))
     cols = columns()
     rows: list[list[Any]] = []
     problems: list[Problem] = []
@@ -187,30 +189,71 @@ def read_rows(source: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     return header, rows
 
 
-def import_sheet(source: Path, county: Path) -> dict[str, list[str]]:
+def import_sheet(
+    source: Path, county: Path, notes: list[Problem] | None = None
+) -> dict[str, list[str]]:
     """Write the sheet's figures into the county's data files; return, per data file, the key
-    paths of the figures that changed. Raise `DataError` with one problem per bad cell (and
-    write nothing) when any cell cannot be read."""
+    paths of the figures that changed. Raise `DataError` with one problem per bad cell or row
+    (and write nothing) when any cannot be read. Columns reportkit does not know (a 备注 column,
+    say) are left alone, each named in `notes`."""
+    agency_files(county)  # the folder must be a county folder
     header, rows = read_rows(source)
     by_header = {c.header: c for c in columns()}
-    problems = [
-        Problem("sheet_unknown_column", {"header": h}, file=str(source))
-        for h in header
-        if h and h not in by_header and h not in (AGENCY, DATA_FILE)
-    ]
+    if notes is not None:
+        notes += [
+            Problem("sheet_unknown_column", {"header": h}, file=str(source), severity="warning")
+            for h in header
+            if h and h not in by_header and h not in (AGENCY, DATA_FILE)
+        ]
+    problems: list[Problem] = []
     if DATA_FILE not in header:
         problems.append(Problem("sheet_no_file_column", {"header": DATA_FILE}, file=str(source)))
         raise DataError(problems)
     file_at = header.index(DATA_FILE)
+    agency_at = header.index(AGENCY) if AGENCY in header else None
     planned: list[tuple[Path, dict[Column, int | Decimal]]] = []
+    seen: dict[str, int] = {}
     for number, row in rows:
         name = str(row[file_at] or "").strip() if file_at < len(row) else ""
         data = county / name
-        if not name or name == SHARED or not data.is_file():
+        # a row names a file of this county folder, by its bare name, once
+        if (
+            not name
+            or name != Path(name).name
+            or name == SHARED
+            or ".." in name
+            or not data.is_file()
+        ):
             problems.append(
                 Problem("sheet_unknown_file", {"row": number, "name": name}, file=str(source))
             )
             continue
+        if name in seen:
+            problems.append(
+                Problem(
+                    "sheet_duplicate_file",
+                    {"row": number, "name": name, "first": seen[name]},
+                    file=str(source),
+                )
+            )
+            continue
+        seen[name] = number
+        if agency_at is not None and agency_at < len(row) and row[agency_at]:
+            named = load_agency(data).agency.name
+            if str(row[agency_at]).strip() != named:
+                problems.append(
+                    Problem(
+                        "sheet_wrong_agency",
+                        {
+                            "row": number,
+                            "name": name,
+                            "found": str(row[agency_at]).strip(),
+                            "expected": named,
+                        },
+                        file=str(source),
+                    )
+                )
+                continue
         figures = {}
         for at, title in enumerate(header):
             column = by_header.get(title)
@@ -272,7 +315,7 @@ def _apply(planned: Sequence[tuple[Path, dict[Column, int | Decimal]]]) -> dict[
             continue
         doc = tomlkit.parse(read_text(data))
         for column in changed:
-            _set(doc, column, figures[column])
+            _set(doc, column, figures)
         texts.append((data, tomlkit.dumps(doc)))
         changes[data.name] = [c.path for c in changed]
     for data, text in texts:  # every file must still load before any is written
@@ -290,8 +333,8 @@ def _validate(data: Path, text: str) -> None:
         load_layers([shared, copy] if shared.is_file() else [copy], drop=NOT_INHERITED)
 
 
-def _set(doc: Any, column: Column, value: int | Decimal) -> None:
-    item = _toml_number(value)
+def _set(doc: Any, column: Column, figures: dict[Column, int | Decimal]) -> None:
+    item = _toml_number(figures[column])
     if column.table not in doc:
         doc[column.table] = tomlkit.table()
     node = doc[column.table]
@@ -311,8 +354,12 @@ def _set(doc: Any, column: Column, value: int | Decimal) -> None:
             row.append(item)  # the 总计 was left off and is now given
     elif row is not None:
         row[column.column] = item
-    else:
-        raise DataError(Problem("missing", file="", path=column.path))
+    else:  # a row the file leaves out (the （七）总计 row may be): write it whole, from the sheet
+        node[leaf] = [
+            _toml_number(v)
+            for c, v in sorted(figures.items(), key=lambda cv: cv[0].index or 0)
+            if c.table == column.table and c.row == column.row
+        ]
 
 
 def _toml_number(value: int | Decimal) -> Any:

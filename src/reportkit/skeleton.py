@@ -70,7 +70,7 @@ def skeleton(agency: str, year: int, level: str | None = None) -> str:
     """Return the text of a complete data file for `agency` and `year`, all figures zero."""
     out: list[str] = []
     w = out.append
-    w(f"# {agency} {year}年政府信息公开工作年度报告 — 数据文件")
+    w(f"# {' '.join(agency.split())} {year}年政府信息公开工作年度报告 — 数据文件")
     w("# 由 reportkit new 生成：按纸质表格逐项填写数字，写好六个部分的正文，然后运行")
     w("#   reportkit check 本文件    （校验）    reportkit render 本文件    （生成 Word 文档）")
     w("# 各字段的说明见 docs/data-format.md。")
@@ -79,8 +79,8 @@ def skeleton(agency: str, year: int, level: str | None = None) -> str:
     w(f"date = {year + 1}-01-15      # 落款日期")
     w("")
     w("[agency]")
-    w(f'name = "{agency}"')
-    w(f'short_name = "{short_name(agency)}"')
+    w(f"name = {_toml(agency)}")
+    w(f"short_name = {_toml(short_name(agency))}")
     w(
         f'level = "{level or guess_level(agency)}"   # town 乡镇 / subdistrict 街道 / '
         "county_department 县级部门 / county_government 县级政府 …"
@@ -116,6 +116,11 @@ def skeleton(agency: str, year: int, level: str | None = None) -> str:
         elif part == "part4":
             _appeals(w)
     return "\n".join(out) + "\n"
+
+
+def _toml(text: str) -> str:
+    """Return `text` as a TOML string, quotes and backslashes escaped."""
+    return str(tomlkit.string(text).as_string())
 
 
 def _proactive(w: Any) -> None:
@@ -168,32 +173,44 @@ def next_name(last: Path, year: int | None = None) -> Path:
 
 
 def rollover(last: Path, target: Path, year: int | None = None) -> Path:
-    """Write next year's data file (or county folder) made from last year's into `target`."""
+    """Write next year's data file (or county folder) made from last year's into `target`.
+
+    Every file is made, and every target checked, before any is written: a failure (a broken
+    file in the folder, a target that exists) leaves nothing behind.
+    """
     if last.is_dir():
-        return _rollover_county(last, target, year)
-    report = load(last)
-    _roll_file(last, target, report, year)
+        if target.exists() and not target.is_dir():
+            raise DataError(Problem("output_is_file", file=str(target)))
+        shared = last / SHARED
+        plan: list[tuple[Path, Path, Report | None]] = (
+            [(shared, target / SHARED, None)] if shared.is_file() else []
+        )
+        plan += [(data, target / data.name, load_agency(data)) for data in agency_files(last)]
+    else:
+        plan = [(last, target, load(last))]  # a single file
+    existing = [Problem("output_exists", file=str(t)) for _, t, _ in plan if t.exists()]
+    if existing:
+        raise DataError(existing)
+    texts = [(t, _rolled(source, t, report, year)) for source, t, report in plan]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if last.is_dir():
+        target.mkdir(exist_ok=True)
+    for path, text in texts:
+        write(text.encode("utf-8"), path)
     return target
 
 
-def _rollover_county(last: Path, target: Path, year: int | None) -> Path:
-    if target.exists() and not target.is_dir():
-        raise DataError(Problem("output_is_file", file=str(target)))
-    target.mkdir(parents=True, exist_ok=True)
-    shared = last / SHARED
-    if shared.is_file():
-        _roll_file(shared, target / SHARED, None, year)
-    for data in agency_files(last):
-        _roll_file(data, target / data.name, load_agency(data), year)
-    return target
-
-
-def _roll_file(last: Path, target: Path, report: Report | None, year: int | None) -> None:
-    """Roll one file: `report` is last year's full report (None for a county's shared file)."""
-    if target.exists():
-        raise DataError(Problem("output_exists", file=str(target)))
+def _rolled(last: Path, target: Path, report: Report | None, year: int | None) -> str:
+    """Return next year's text of one file: `report` is last year's full report (None for a
+    county's shared file)."""
     doc = tomlkit.parse(read_text(last))
     old_year = doc.get("year", report.year if report else None)
+    if year is not None and old_year is not None and year <= int(old_year):
+        raise DataError(
+            Problem(
+                "year_not_after", {"year": year, "last": int(old_year)}, file=str(last), path="year"
+            )
+        )
     new_year = year or (int(old_year) + 1 if old_year is not None else None)
     if "year" in doc and new_year is not None:
         doc["year"] = new_year
@@ -209,7 +226,7 @@ def _roll_file(last: Path, target: Path, report: Report | None, year: int | None
             mark = tomlkit.item(True)
             mark.comment("上年的文字：请改写后删除此行（有此标记时不能生成报告）")
             part["draft"] = mark
-    write(tomlkit.dumps(doc).encode("utf-8"), target)
+    return tomlkit.dumps(doc)
 
 
 def _move(value: Any, years: int) -> dt.date:
