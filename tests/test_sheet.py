@@ -198,3 +198,18 @@ def test_export_refuses_to_write_over_a_data_file(county: Path) -> None:
     with pytest.raises(reportkit.ReportkitError):
         sheet.export(county, county / "anle.toml")
     assert (county / "anle.toml").read_bytes() == before
+
+
+def test_amounts_keep_every_digit(county: Path, tmp_path: Path) -> None:
+    out = tmp_path / "figures.csv"
+    sheet.export(county, out)
+    text = out.read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    header = lines[0].split(",")
+    row = next(i for i, line in enumerate(lines) if ",anle.toml," in line)
+    cells = lines[row].split(",")
+    cells[header.index("二·行政事业性收费·本年收费金额（万元）")] = "4166.241619123456789"
+    lines[row] = ",".join(cells)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    sheet.import_sheet(out, county)
+    assert load_agency(county / "anle.toml").proactive.fees == Decimal("4166.241619123456789")

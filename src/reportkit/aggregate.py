@@ -131,5 +131,7 @@ def _fill(table: Any, values: dict[str, Any]) -> None:
 
 def _number(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral() else float(value)
+        if value == value.to_integral():
+            return int(value)
+        return tomlkit.parse(f"v = {value:f}")["v"]  # every digit of the sum, not a float's
     return value

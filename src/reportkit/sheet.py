@@ -364,5 +364,6 @@ def _set(doc: Any, column: Column, figures: dict[Column, int | Decimal]) -> None
 
 def _toml_number(value: int | Decimal) -> Any:
     if isinstance(value, Decimal):
-        return tomlkit.item(float(value))
+        # parsed from its own digits, so the file keeps exactly what the sheet said
+        return tomlkit.parse(f"v = {value:f}")["v"]
     return value
