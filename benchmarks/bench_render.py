@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from docxtpl import DocxTemplate  # noqa: E402
 
-from reportkit import batch, narrate  # noqa: E402
+from reportkit import load, narrate  # noqa: E402
 from reportkit.context import variables  # noqa: E402
 from reportkit.jinjaenv import environment  # noqa: E402
 from reportkit.pdf import find_soffice  # noqa: E402
@@ -52,7 +52,9 @@ def make_county(folder: Path, n: int) -> list[Path]:
     for i in range(n):
         base = VALID[i % len(VALID)]
         text = (COUNTY / f"{base}.toml").read_text(encoding="utf-8")
-        text = re.sub(r'^name = ".*"$', f'name = "示例{i:04d}镇人民政府"', text, count=1, flags=re.M)
+        text = re.sub(
+            r'^name = ".*"$', f'name = "示例{i:04d}镇人民政府"', text, count=1, flags=re.M
+        )
         text = re.sub(r"^licensing = \d+", f"licensing = {100 + i}", text, count=1, flags=re.M)
         path = folder / f"town{i:04d}.toml"
         path.write_text(text, encoding="utf-8")
@@ -83,8 +85,22 @@ def bench_engine(reports: list, narratives: list) -> float:
 
 def bench_batch(folder: Path, out: Path) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "reportkit", "batch", str(folder), "-o", str(out),
-                    "-j", "2", "--rebuild"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "reportkit",
+            "batch",
+            str(folder),
+            "-o",
+            str(out),
+            "-j",
+            "2",
+            "--rebuild",
+        ],
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - start
 
 
@@ -95,9 +111,20 @@ def bench_pdf(docs: list[Path], work: Path) -> tuple[float, float]:
 
     def convert(files: list[Path], outdir: Path) -> None:
         profile = (work / "profile").as_uri()
-        subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(outdir),
+                *map(str, files),
+            ],
+            check=True,
+            capture_output=True,
+        )
 
     convert(docs[:1], work / "warm")  # the first start creates the profile: not counted
     start = time.perf_counter()
@@ -113,15 +140,19 @@ def bench_pdf(docs: list[Path], work: Path) -> tuple[float, float]:
 
 def memory(n: int) -> int:
     """Peak RSS (KiB) of a fresh process rendering `n` reports with the engine."""
-    out = subprocess.run([sys.executable, __file__, "--memory-child", str(n)], check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--memory-child", str(n)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return int(out.stdout.strip().splitlines()[-1])
 
 
 def memory_child(n: int) -> None:
     with tempfile.TemporaryDirectory() as temp:
         files = make_county(Path(temp), min(n, 60))
-        reports = [batch.load_agency(f) for f in files]
+        reports = [load(f) for f in files]
         narratives = [narrate(r) for r in reports]
         for i in range(n):
             document(reports[i % len(reports)], narratives[i % len(reports)])
@@ -139,17 +170,20 @@ def main() -> None:
         memory_child(args.memory_child)
         return
     n = args.n
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-          f", {platform.platform()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        f", {platform.platform()}"
+    )
     with tempfile.TemporaryDirectory() as temp:
         work = Path(temp)
         (work / "county").mkdir()
         files = make_county(work / "county", n)
-        reports = [batch.load_agency(f) for f in files]
+        reports = [load(f) for f in files]
         narratives = [narrate(r) for r in reports]
         marks = [["示例数据"] if r.sample else [] for r in reports]
-        contexts = [_escaped(variables(r, t, m)) for r, t, m in zip(reports, narratives, marks,
-                                                                    strict=True)]
+        contexts = [
+            _escaped(variables(r, t, m)) for r, t, m in zip(reports, narratives, marks, strict=True)
+        ]
         template = default_template()
         document(reports[0], narratives[0])  # the engine's one-off preparation, as in a worker
         a = per_report(bench_docxtpl(contexts, template), n)
@@ -163,12 +197,16 @@ def main() -> None:
         one, each = bench_pdf(docs, work)
         k = len(docs)
         print(f"(d) PDF, one soffice start        {per_report(one, k):8.1f} ms/report")
-        print(f"    PDF, one start per file       {per_report(each, k):8.1f} ms/report   "
-              f"ratio = {each / one:.1f}x   ({k} files)")
+        print(
+            f"    PDF, one start per file       {per_report(each, k):8.1f} ms/report   "
+            f"ratio = {each / one:.1f}x   ({k} files)"
+        )
     if not args.no_memory:
         m100, m1000 = memory(100), memory(1000)
-        print(f"peak memory, engine: N=100 {m100 / 1024:.1f} MiB, N=1000 {m1000 / 1024:.1f} MiB, "
-              f"ratio {m1000 / m100:.2f}")
+        print(
+            f"peak memory, engine: N=100 {m100 / 1024:.1f} MiB, N=1000 {m1000 / 1024:.1f} MiB, "
+            f"ratio {m1000 / m100:.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -197,7 +197,7 @@ def test_previous_county_folder_enables_checks_across_years(county: Path, tmp_pa
     expected = set()
     for path in sorted(county.glob("*.toml")):
         if path.name != "county.toml":
-            apps = batch.load_agency(path).complete().applications
+            apps = reportkit.load(path).complete().applications
             if apps.carried_forward.parts() != apps.carried_over.parts():
                 expected.add(path.name)
     assert expected, "the fixture should give rule X something to find"

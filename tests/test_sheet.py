@@ -13,7 +13,6 @@ from openpyxl import load_workbook
 
 import reportkit
 from reportkit import sheet
-from reportkit.batch import load_agency
 from reportkit.errors import DataError
 from tests.helpers import FIXTURES
 from tests.helpers import run_cli as run
@@ -52,7 +51,7 @@ def test_export_has_a_row_per_agency_and_official_headers(county: Path, tmp_path
     assert "三·（三）不予公开1.属于国家秘密·自然人" in rows[0]
     assert "四·行政诉讼·复议后起诉·总计" in rows[0]
     gonghe = next(r for r in rows if r[1] == "gonghe.toml")
-    report = load_agency(county / "gonghe.toml").complete()
+    report = reportkit.load(county / "gonghe.toml").complete()
     assert gonghe[rows[0].index(LICENSING)] == report.proactive.licensing
     notes = [r for r in book["说明"].iter_rows(values_only=True)]
     assert ("三·（七）总计·总计", "applications.total.total", "件数，非负整数") in notes
@@ -89,7 +88,7 @@ def test_export_then_import_changes_exactly_the_edited_figures(
         "= [7, 1, 0, 0, 0, 0, 6]  # 一、本年新收政府信息公开申请数量"
     )
     assert diffs["gonghe.toml"] == ["+ ", "+ [part6]", "+ info_processing_fee = 12.5"]
-    assert load_agency(county / "gonghe.toml").part6.info_processing_fee == Decimal("12.5")
+    assert reportkit.load(county / "gonghe.toml").part6.info_processing_fee == Decimal("12.5")
 
 
 def test_bad_cells_are_refused_one_message_each(county: Path, tmp_path: Path) -> None:
@@ -131,7 +130,7 @@ def test_csv_round_trip(county: Path, tmp_path: Path) -> None:
     assert sheet.import_sheet(out, county) == {
         "anle.toml": ["proactive.rules.issued", "proactive.rules.in_force"]
     }
-    assert load_agency(county / "anle.toml").proactive.rules.issued == 1
+    assert reportkit.load(county / "anle.toml").proactive.rules.issued == 1
 
 
 def test_rows_must_name_their_own_file_of_this_county_once(county: Path, tmp_path: Path) -> None:
@@ -190,7 +189,7 @@ def test_extra_columns_are_left_alone_and_an_omitted_total_row_is_written(
     changed = sheet.import_sheet(out, county, notes)
     assert [n.code for n in notes] == ["sheet_unknown_column"]
     assert "applications.total.total" in changed["anle.toml"]
-    assert reportkit.check(load_agency(anle)) == []
+    assert reportkit.check(reportkit.load(anle)) == []
 
 
 def test_export_refuses_to_write_over_a_data_file(county: Path) -> None:
@@ -212,4 +211,4 @@ def test_amounts_keep_every_digit(county: Path, tmp_path: Path) -> None:
     lines[row] = ",".join(cells)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
     sheet.import_sheet(out, county)
-    assert load_agency(county / "anle.toml").proactive.fees == Decimal("4166.241619123456789")
+    assert reportkit.load(county / "anle.toml").proactive.fees == Decimal("4166.241619123456789")

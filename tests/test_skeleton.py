@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 import reportkit
-from reportkit.batch import load_agency
 from reportkit.errors import DataError
 from reportkit.model import APPLICATION_ROWS, PART_HEADINGS
 from reportkit.skeleton import next_name, rollover, skeleton
@@ -104,7 +103,7 @@ def test_rollover_of_a_county_folder(tmp_path: Path) -> None:
     for data in sorted(county.glob("*.toml")):
         if data.name == "county.toml":
             continue
-        last, this = load_agency(data).complete(), load_agency(new / data.name)
+        last, this = reportkit.load(data).complete(), reportkit.load(new / data.name)
         assert this.year == 2023
         assert this.complete().applications.carried_over == last.applications.carried_forward
 

@@ -16,10 +16,7 @@ from reportkit.load import last_year, load
 from reportkit.model import Report
 from reportkit.narrate import narrate
 from reportkit.output import write
-from reportkit.renderer import document
-
-FAILED_MARK = "未通过校验"
-SAMPLE_MARK = "示例数据"
+from reportkit.renderer import document, header_marks
 
 
 @dataclass
@@ -69,10 +66,6 @@ def render(
     errors = [p for p in problems if p.severity == "error"]
     if errors and not force:
         raise DataError(problems)
-    marks = list(extra_marks)
-    if report.sample:
-        marks.append(SAMPLE_MARK)
-    if errors:
-        marks.insert(0, FAILED_MARK)
+    marks = header_marks(report, bool(errors), extra_marks)
     data_bytes = document(report, narrate(report, previous=last), template, marks)
     return Result(write(data_bytes, output), problems)

@@ -12,7 +12,6 @@ that would write the same file stop the batch before anything is written.
 from __future__ import annotations
 
 import csv
-import difflib
 import functools
 import hashlib
 import io
@@ -28,7 +27,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reportkit.aggregate import aggregate, write_totals
-from reportkit.check import SHORT, SIMILAR, check
+from reportkit.check import SHORT, alike, check, plain
 from reportkit.errors import DataError, Problem, ReportkitError, Sorted
 from reportkit.load import (
     SHARED,
@@ -42,12 +41,10 @@ from reportkit.messages import translate
 from reportkit.model import Report
 from reportkit.narrate import narrate
 from reportkit.output import remove_leftovers, write
-from reportkit.renderer import default_template, document
+from reportkit.renderer import default_template, document, header_marks
 
 MANIFEST = ".reportkit-batch.json"
 SUMMARY = "summary.csv"
-FAILED_MARK = "未通过校验"
-SAMPLE_MARK = "示例数据"
 
 Status = Literal["rendered", "unchanged", "forced", "failed"]
 
@@ -59,6 +56,7 @@ class Agency(Sorted):
     data: Path
     report: Report | None = None
     problems: list[Problem] = field(default_factory=list)
+    last: Report | None = None  # last year's report, when there is one
     output: Path | None = None
     status: Status = "failed"
     digest: str = ""
@@ -103,11 +101,6 @@ def agency_files(county: Path) -> list[Path]:
     if not files:
         raise DataError(Problem("county_empty", file=str(county)))
     return files
-
-
-def load_agency(data: Path) -> Report:
-    """Return an agency's report: its county's shared file with its own file laid over it."""
-    return load(data)
 
 
 def _last_year(agency: Agency, options: Options) -> Report | None:
@@ -177,8 +170,9 @@ def _common_digest(template: Path) -> bytes:
     return h.digest()
 
 
-def _digest(agency: Agency, options: Options, last: Report | None, template: Path) -> str:
+def _digest(agency: Agency, options: Options, template: Path) -> str:
     """Return the hash of every input of an agency's document."""
+    last = agency.last
     h = hashlib.sha256(_common_digest(template))
     inputs = [agency.data, agency.data.parent / SHARED]
     if agency.report is not None and agency.report.rulebook:
@@ -212,18 +206,14 @@ def similar_across(agencies: Sequence[Agency], inherited: set[str]) -> None:
         if agency.report is None:
             continue
         for path, block in agency.report.narrative():
-            text = _plain(block.lead + block.text)
+            text = plain(block.lead + block.text)
             if len(text) < SHORT or text in inherited:
                 continue
             for other_text, other, other_path in seen:
                 if other is agency:
                     continue
-                matcher = difflib.SequenceMatcher(None, text, other_text, autojunk=False)
-                if (
-                    matcher.real_quick_ratio() >= SIMILAR
-                    and matcher.quick_ratio() >= SIMILAR
-                    and matcher.ratio() >= SIMILAR
-                ):
+                ratio = alike(text, other_text)
+                if ratio:
                     file, line = agency.report.where(*path.split("[")[0].split("."))
                     agency.problems.append(
                         Problem(
@@ -231,7 +221,7 @@ def similar_across(agencies: Sequence[Agency], inherited: set[str]) -> None:
                             {
                                 "other": other.name,
                                 "where": other_path,
-                                "percent": int(matcher.ratio() * 100),
+                                "percent": int(ratio * 100),
                             },
                             file=file,
                             path=path,
@@ -242,10 +232,6 @@ def similar_across(agencies: Sequence[Agency], inherited: set[str]) -> None:
                     )
                     break
             seen.append((text, agency, path))
-
-
-def _plain(text: str) -> str:
-    return "".join(text.split())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -264,8 +250,8 @@ class Job:
 def render_job(job: Job) -> list[Problem]:
     """Render one agency's report (in a worker process); return the problems that stopped it."""
     try:
-        report = load_agency(job.data)
-        last = load_agency(job.previous) if job.previous else None
+        report = load(job.data)
+        last = load(job.previous) if job.previous else None
         write(document(report, narrate(report, previous=last), job.template, job.marks), job.output)
     except ReportkitError as exc:
         return exc.problems
@@ -283,8 +269,9 @@ def run(
     inherited = shared_paragraphs(county / SHARED)
     for agency in agencies:
         try:
-            agency.report = load_agency(agency.data)
-            agency.problems = check(agency.report, _last_year(agency, options))
+            agency.report = load(agency.data)  # county.toml beside it is inherited
+            agency.last = _last_year(agency, options)
+            agency.problems = check(agency.report, agency.last)
         except DataError as exc:
             agency.problems = exc.problems
     similar_across(agencies, inherited)
@@ -301,23 +288,15 @@ def run(
             continue
         assert agency.output is not None
         template = options.template or default_template(agency.report.locale)
-        agency.digest = _digest(agency, options, _safe_last(agency, options), template)
+        agency.digest = _digest(agency, options, template)
         entry = manifest.get(agency.data.name, {})
         if entry.get("digest") == agency.digest and agency.output.is_file():
             agency.status = "unchanged"
             continue
-        marks = ([FAILED_MARK] if agency.errors else []) + (
-            [SAMPLE_MARK] if agency.report.sample else []
-        )
-        last = _safe_last(agency, options)
+        marks = header_marks(agency.report, bool(agency.errors))
         agency.status = "rendered"  # planned; the job's outcome decides
-        job = Job(
-            agency.data,
-            agency.output,
-            tuple(marks),
-            options.template,
-            Path(last.source) if last else None,
-        )
+        last = Path(agency.last.source) if agency.last else None
+        job = Job(agency.data, agency.output, tuple(marks), options.template, last)
         jobs.append((agency, job))
 
     planned = {id(agency) for agency, _ in jobs}
@@ -377,17 +356,10 @@ def shared_paragraphs(path: Path) -> set[str]:
             continue
         for block in [*part.get("text", []), *part.get("after_table", [])]:
             if isinstance(block, str):
-                found.add(_plain(block))
+                found.add(plain(block))
             elif isinstance(block, dict):
-                found.add(_plain(str(block.get("lead", "")) + str(block.get("text", ""))))
+                found.add(plain(str(block.get("lead", "")) + str(block.get("text", ""))))
     return found
-
-
-def _safe_last(agency: Agency, options: Options) -> Report | None:
-    try:
-        return _last_year(agency, options)
-    except DataError:
-        return None
 
 
 def _execute(jobs: list[Job], workers: int) -> Iterable[list[Problem]]:

@@ -249,18 +249,15 @@ def rule_similar(years: Years) -> Iterator[Problem]:
     """S (雷同): a narrative paragraph identical or nearly identical to one of last year's."""
     if years.previous is None:
         return
-    old = [(path, _plain(b.lead + b.text)) for path, b in years.previous.narrative()]
+    old = [(path, plain(b.lead + b.text)) for path, b in years.previous.narrative()]
     old = [(path, text) for path, text in old if len(text) >= SHORT]
     for path, block in years.given.narrative():
-        text = _plain(block.lead + block.text)
+        text = plain(block.lead + block.text)
         if len(text) < SHORT:
             continue
         for old_path, old_text in old:
-            matcher = difflib.SequenceMatcher(None, text, old_text, autojunk=False)
-            if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
-                continue
-            ratio = matcher.ratio()
-            if ratio >= SIMILAR:
+            ratio = alike(text, old_text)
+            if ratio:
                 yield _similar(years.given, path, old_path, ratio, _name(years.previous))
                 break
 
@@ -269,8 +266,18 @@ def _name(report: Report) -> str:
     return Path(report.source).name
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
+    """Return a paragraph without whitespace, as paragraphs are compared for 雷同."""
     return "".join(text.split())
+
+
+def alike(text: str, other: str) -> float:
+    """Return how alike two paragraphs are (difflib's ratio) when they are 雷同, else 0."""
+    matcher = difflib.SequenceMatcher(None, text, other, autojunk=False)
+    if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
+        return 0.0  # the cheap upper bounds already rule it out
+    ratio = matcher.ratio()
+    return ratio if ratio >= SIMILAR else 0.0
 
 
 def _similar(report: Report, path: str, old_path: str, ratio: float, source: str) -> Problem:

@@ -41,6 +41,16 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+FAILED_MARK = "未通过校验"  # in the header of a document rendered over failing checks
+SAMPLE_MARK = "示例数据"  # in the header of a document made from invented data
+
+
+def header_marks(report: Report, failing: bool, extra: Sequence[str] = ()) -> list[str]:
+    """Return the marks a document's header carries: failing checks, then `extra`, then
+    sample data."""
+    return [*([FAILED_MARK] if failing else []), *extra, *([SAMPLE_MARK] if report.sample else [])]
+
+
 def default_template(locale: str = "zh-CN") -> Path:
     """Return the path of the shipped template of the 2021 national format for `locale`."""
     return Path(str(resources.files("reportkit.templates") / DEFAULT_TEMPLATES[locale]))

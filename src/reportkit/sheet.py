@@ -22,9 +22,9 @@ from typing import Any
 import tomlkit
 from tomlkit.items import Array
 
-from reportkit.batch import agency_files, load_agency
+from reportkit.batch import agency_files
 from reportkit.errors import DataError, OutputError, Problem
-from reportkit.load import NOT_INHERITED, SHARED, load_layers, read_text
+from reportkit.load import NOT_INHERITED, SHARED, load, load_layers, read_text
 from reportkit.model import (
     APPEAL_ROWS,
     APPLICANT_COLUMNS,
@@ -104,7 +104,7 @@ def export(county: Path, target: Path) -> tuple[int, list[Problem]]:
     problems: list[Problem] = []
     for data in agency_files(county):
         try:
-            report = load_agency(data).complete()
+            report = load(data).complete()
         except DataError as exc:
             problems += exc.problems
             continue
@@ -239,7 +239,7 @@ def import_sheet(
             continue
         seen[name] = number
         if agency_at is not None and agency_at < len(row) and row[agency_at]:
-            named = load_agency(data).agency.name
+            named = load(data).agency.name
             if str(row[agency_at]).strip() != named:
                 problems.append(
                     Problem(
@@ -309,7 +309,7 @@ def _apply(planned: Sequence[tuple[Path, dict[Column, int | Decimal]]]) -> dict[
     changes: dict[str, list[str]] = {}
     texts: list[tuple[Path, str]] = []
     for data, figures in planned:
-        current = load_agency(data).complete()
+        current = load(data).complete()
         changed = [c for c, v in figures.items() if value_of(current, c) != v]
         if not changed:
             continue

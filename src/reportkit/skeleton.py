@@ -21,7 +21,7 @@ from typing import Any
 import tomlkit
 from tomlkit.items import Array, Table
 
-from reportkit.batch import agency_files, load_agency
+from reportkit.batch import agency_files
 from reportkit.errors import DataError, Problem
 from reportkit.load import SHARED, load, read_text
 from reportkit.model import (
@@ -185,7 +185,7 @@ def rollover(last: Path, target: Path, year: int | None = None) -> Path:
         plan: list[tuple[Path, Path, Report | None]] = (
             [(shared, target / SHARED, None)] if shared.is_file() else []
         )
-        plan += [(data, target / data.name, load_agency(data)) for data in agency_files(last)]
+        plan += [(data, target / data.name, load(data)) for data in agency_files(last)]
     else:
         plan = [(last, target, load(last))]  # a single file
     existing = [Problem("output_exists", file=str(t)) for _, t, _ in plan if t.exists()]
@@ -252,7 +252,7 @@ def _roll_figures(doc: Any, report: Report) -> None:
         in_force = getattr(full.proactive, key).in_force
         _set_row(proactive, key, [0, 0, in_force])
     for key in ("licensing", "penalties", "coercion", "fees"):
-        _set_value(proactive, key, 0)
+        proactive[key] = 0
     if isinstance(doc.get("part6"), Table) and "info_processing_fee" in doc["part6"]:
         doc["part6"]["info_processing_fee"] = 0
 
@@ -287,7 +287,3 @@ def _set_row(table: Any, dotted: str, values: list[Any]) -> None:
                 current[column.key] = value
     else:
         parent[leaf] = values
-
-
-def _set_value(table: Any, key: str, value: Any) -> None:
-    table[key] = value
