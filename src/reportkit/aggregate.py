@@ -14,6 +14,7 @@ from typing import Any
 
 import tomlkit
 
+from reportkit.edit import number
 from reportkit.model import (
     APPEAL_ROWS,
     APPLICANT_COLUMNS,
@@ -102,7 +103,7 @@ def write_totals(
         _fill(table, tables[key])
         doc[key] = table
     part6 = tomlkit.table()
-    part6["info_processing_fee"] = _number(tables["part6"]["info_processing_fee"])
+    part6["info_processing_fee"] = number(tables["part6"]["info_processing_fee"])
     doc["part6"] = part6
     write(tomlkit.dumps(doc).encode("utf-8"), path)
     return path
@@ -124,14 +125,6 @@ def _fill(table: Any, values: dict[str, Any]) -> None:
             _fill(sub, value)
             table[key] = sub
         elif isinstance(value, list):
-            table[key] = [_number(v) for v in value]
+            table[key] = [number(v) for v in value]
         else:
-            table[key] = _number(value)
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        if value == value.to_integral():
-            return int(value)
-        return tomlkit.parse(f"v = {value:f}")["v"]  # every digit of the sum, not a float's
-    return value
+            table[key] = number(value)

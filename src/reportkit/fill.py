@@ -8,11 +8,10 @@ figures; totals already given are left exactly as they are, for the checks to ju
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import tomlkit
-from tomlkit.items import Array, Table
 
+from reportkit.edit import add_row, parent, set_cell
 from reportkit.load import parse, read_text
 from reportkit.model import APPEAL_ROWS, APPLICANT_COLUMNS, APPLICATION_ROWS
 from reportkit.output import write
@@ -33,46 +32,18 @@ def fill(path: Path | str) -> list[str]:
             continue
         value = full.applications.row(row.key)
         assert value is not None
-        table = doc["applications"]
+        table, leaf = parent(doc["applications"], row.key)
         if given is None:  # the （七）总计 row is missing: add it before 四、结转下年度继续办理
-            cells = [value.value(c.key) for c in APPLICANT_COLUMNS]
-            _insert_before(table, "carried_forward", "total", _array(cells))
+            add_row(table, leaf, [value.value(c.key) for c in APPLICANT_COLUMNS])
         else:
-            _set_total(_node(table, row.key), value.total)
+            cells = table[leaf]
+            set_cell(cells, len(cells), "total", value.total)
         filled.append(f"applications.{row.key}" + ("" if given is None else ".total"))
     for row in APPEAL_ROWS:
         if getattr(report.appeals, row.key).total is None:
-            _set_total(doc["appeals"][row.key], getattr(full.appeals, row.key).total)
+            cells = doc["appeals"][row.key]
+            set_cell(cells, len(cells), "total", getattr(full.appeals, row.key).total)
             filled.append(f"appeals.{row.key}.total")
     if filled:
         write(tomlkit.dumps(doc).encode("utf-8"), path)
     return filled
-
-
-def _node(table: Any, dotted: str) -> Any:
-    for part in dotted.split("."):
-        table = table[part]
-    return table
-
-
-def _set_total(node: Any, total: int | None) -> None:
-    if isinstance(node, Array):
-        node.append(total)
-    else:
-        node["total"] = total
-
-
-def _array(values: Any) -> Array:
-    array = tomlkit.array()
-    array.extend(values)
-    return array
-
-
-def _insert_before(table: Table, before: str, key: str, value: Any) -> None:
-    container = table.value
-    keys = [k.key if k is not None else None for k, _ in container.body]
-    if before in keys:
-        # tomlkit has no public insert-at; its container keeps comments and order through this
-        container._insert_at(keys.index(before), key, value)
-    else:
-        table[key] = value

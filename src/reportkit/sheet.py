@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import tomlkit
-from tomlkit.items import Array
 
 from reportkit.batch import agency_files
+from reportkit.edit import add_row, number, parent, set_cell
 from reportkit.errors import DataError, OutputError, Problem
 from reportkit.load import NOT_INHERITED, SHARED, load, load_layers, read_text
 from reportkit.model import (
@@ -213,7 +213,7 @@ def import_sheet(
     agency_at = header.index(AGENCY) if AGENCY in header else None
     planned: list[tuple[Path, dict[Column, int | Decimal]]] = []
     seen: dict[str, int] = {}
-    for number, row in rows:
+    for line, row in rows:
         name = str(row[file_at] or "").strip() if file_at < len(row) else ""
         data = county / name
         # a row names a file of this county folder, by its bare name, once
@@ -225,19 +225,19 @@ def import_sheet(
             or not data.is_file()
         ):
             problems.append(
-                Problem("sheet_unknown_file", {"row": number, "name": name}, file=str(source))
+                Problem("sheet_unknown_file", {"row": line, "name": name}, file=str(source))
             )
             continue
         if name in seen:
             problems.append(
                 Problem(
                     "sheet_duplicate_file",
-                    {"row": number, "name": name, "first": seen[name]},
+                    {"row": line, "name": name, "first": seen[name]},
                     file=str(source),
                 )
             )
             continue
-        seen[name] = number
+        seen[name] = line
         if agency_at is not None and agency_at < len(row) and row[agency_at]:
             named = load(data).agency.name
             if str(row[agency_at]).strip() != named:
@@ -245,7 +245,7 @@ def import_sheet(
                     Problem(
                         "sheet_wrong_agency",
                         {
-                            "row": number,
+                            "row": line,
                             "name": name,
                             "found": str(row[agency_at]).strip(),
                             "expected": named,
@@ -265,7 +265,7 @@ def import_sheet(
                     Problem(
                         code,
                         {
-                            "row": number,
+                            "row": line,
                             "header": title,
                             "found": _shown(row[at] if at < len(row) else None),
                         },
@@ -334,36 +334,15 @@ def _validate(data: Path, text: str) -> None:
 
 
 def _set(doc: Any, column: Column, figures: dict[Column, int | Decimal]) -> None:
-    item = _toml_number(figures[column])
-    if column.table not in doc:
-        doc[column.table] = tomlkit.table()
-    node = doc[column.table]
-    *parents, leaf = column.row.split(".")
-    for part in parents:
-        if part not in node:
-            node[part] = tomlkit.table()
-        node = node[part]
+    table, leaf = parent(doc, f"{column.table}.{column.row}")
     if column.index is None:
-        node[leaf] = item
-        return
-    row = node.get(leaf)
-    if isinstance(row, Array):
-        if column.index < len(row):
-            row[column.index] = item
-        else:
-            row.append(item)  # the 总计 was left off and is now given
-    elif row is not None:
-        row[column.column] = item
+        table[leaf] = number(figures[column])
+    elif leaf in table:
+        set_cell(table[leaf], column.index, column.column, figures[column])
     else:  # a row the file leaves out (the （七）总计 row may be): write it whole, from the sheet
-        node[leaf] = [
-            _toml_number(v)
-            for c, v in sorted(figures.items(), key=lambda cv: cv[0].index or 0)
+        row = sorted(
+            (c.index or 0, v)
+            for c, v in figures.items()
             if c.table == column.table and c.row == column.row
-        ]
-
-
-def _toml_number(value: int | Decimal) -> Any:
-    if isinstance(value, Decimal):
-        # parsed from its own digits, so the file keeps exactly what the sheet said
-        return tomlkit.parse(f"v = {value:f}")["v"]
-    return value
+        )
+        add_row(table, leaf, [v for _, v in row])

@@ -22,6 +22,7 @@ import tomlkit
 from tomlkit.items import Array, Table
 
 from reportkit.batch import agency_files
+from reportkit.edit import parent, table
 from reportkit.errors import DataError, Problem
 from reportkit.load import SHARED, load, read_text
 from reportkit.model import (
@@ -240,14 +241,14 @@ def _move(value: Any, years: int) -> dt.date:
 def _roll_figures(doc: Any, report: Report) -> None:
     full = report.complete()
     carried = [full.applications.carried_forward.value(c.key) for c in APPLICANT_COLUMNS]
-    apps = _table(doc, "applications")
+    apps = table(doc, "applications")
     for row in APPLICATION_ROWS:
         value = carried if row.key == "carried_over" else [0] * len(APPLICANT_COLUMNS)
         _set_row(apps, row.key, value)
-    appeals = _table(doc, "appeals")
+    appeals = table(doc, "appeals")
     for row in APPEAL_ROWS:
         _set_row(appeals, row.key, [0] * len(OUTCOME_COLUMNS))
-    proactive = _table(doc, "proactive")
+    proactive = table(doc, "proactive")
     for key in ("rules", "normative_documents"):
         in_force = getattr(full.proactive, key).in_force
         _set_row(proactive, key, [0, 0, in_force])
@@ -257,26 +258,11 @@ def _roll_figures(doc: Any, report: Report) -> None:
         doc["part6"]["info_processing_fee"] = 0
 
 
-def _table(doc: Any, key: str) -> Any:
-    if key not in doc:
-        doc[key] = tomlkit.table()
-    return doc[key]
-
-
-def _node(table: Any, dotted: str) -> tuple[Any, str]:
-    *parents, leaf = dotted.split(".")
-    for part in parents:
-        if part not in table:
-            table[part] = tomlkit.table()
-        table = table[part]
-    return table, leaf
-
-
-def _set_row(table: Any, dotted: str, values: list[Any]) -> None:
+def _set_row(section: Any, dotted: str, values: list[Any]) -> None:
     """Set a table row, keeping its form: a list stays a list (its length too), a table keyed
     by column stays keyed."""
-    parent, leaf = _node(table, dotted)
-    current = parent.get(leaf)
+    holder, leaf = parent(section, dotted)
+    current = holder.get(leaf)
     if isinstance(current, Array):
         for i in range(len(current)):
             current[i] = values[i]
@@ -286,4 +272,4 @@ def _set_row(table: Any, dotted: str, values: list[Any]) -> None:
             if column.key in current:
                 current[column.key] = value
     else:
-        parent[leaf] = values
+        holder[leaf] = values
