@@ -84,10 +84,6 @@ class Row:
     label: str
     group: str = ""  # the merged label to its left, e.g. （三）不予公开
 
-    @property
-    def full_label(self) -> str:
-        return f"{self.group}{self.label}"
-
 
 APPLICANT_COLUMNS = (
     Column("natural", "自然人"),

@@ -144,7 +144,9 @@ def narrate(
     `previous` (last year's report) gives the year-over-year comparisons their figures.
     """
     book = book or book_for(report)
-    _check_overrides(report, book)
+    unknown = _unknown_ids(report, book)
+    if unknown:
+        raise DataError(unknown)
     context = _context(report.complete(), previous.complete() if previous else None)
     narrative = Narrative()
     by_slot: dict[str, list[str]] = {}
@@ -161,15 +163,8 @@ def narrate(
     return narrative
 
 
-def _check_overrides(report: Report, book: Rulebook) -> None:
-    problems = override_problems(report, book)
-    if problems:
-        raise DataError(problems)
-
-
-def override_problems(report: Report, book: Rulebook | None = None) -> list[Problem]:
+def _unknown_ids(report: Report, book: Rulebook) -> list[Problem]:
     """Return a problem for each sentence id in the data file that the rulebook does not know."""
-    book = book or book_for(report)
     known = book.ids()
     slots = {r.slot for r in book.rules if r.optional}
     problems = []
