@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import jinja2
 from docx.opc.exceptions import PackageNotFoundError
@@ -323,25 +323,7 @@ def _set_properties(doc: Any, report: Report, title: str) -> None:
     props.category = ""
 
 
-def deterministic_zip(data: bytes) -> bytes:
-    """Return the zip `data` rewritten with fixed timestamps, so equal content gives equal bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for item in source.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            target.writestr(info, source.read(item.filename))
-    return out.getvalue()
-
-
-def save_deterministic(doc: Any, target: Path | IO[bytes]) -> None:
-    """Save a python-docx document with fixed zip timestamps (used to build templates)."""
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    data = deterministic_zip(buffer.getvalue())
-    if isinstance(target, Path):
-        target.write_bytes(data)
-    else:
-        target.write(data)
+def save_deterministic(doc: Any, target: Path) -> None:
+    """Save a python-docx document with fixed zip timestamps (used to build templates): the
+    same zip writer a render uses, every part included."""
+    target.write_bytes(_zip_parts(doc.part.package, lambda name: True))
