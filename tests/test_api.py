@@ -55,4 +55,11 @@ def test_library_example_in_docs_runs(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "江坡镇人民政府.docx").is_file()
     assert (tmp_path / "figures.xlsx").is_file()
     assert reportkit.load(tmp_path / "jiangpo-2023.toml").part1.draft
-    assert reportkit.check(reportkit.load(tmp_path / "xinqiao-2024.toml")) == []
+    # a fresh skeleton loads, and the checks say what is still to be filled in
+    assert {(p.rule, p.path) for p in reportkit.check(tmp_path / "xinqiao-2024.toml")} == {
+        ("FILL", "agency.contact_office"),
+        ("FILL", "agency.phone"),
+        ("FILL", "agency.county"),
+        ("FILL", "part1.text"),
+        ("FILL", "part5.text"),
+    }

@@ -104,7 +104,11 @@ def test_force_renders_the_failing_town_marked(county: Path, tmp_path: Path) -> 
     xujie = next(a for a in result.agencies if a.data.name == "xujie.toml")
     assert xujie.status == "forced" and xujie.output is not None and xujie.output.is_file()
     assert not result.ok
-    assert not (tmp_path / "问题清单-戌街乡人民政府.txt").exists()
+    listed = (tmp_path / "问题清单-戌街乡人民政府.txt").read_text(encoding="utf-8-sig")
+    assert listed.startswith(
+        "戌街乡人民政府（数据文件 xujie.toml）的报告已生成，但有以下问题需要核对"
+    )
+    assert "[C]" in listed
 
 
 def test_parallel_workers_write_the_same_bytes(county: Path, tmp_path: Path) -> None:
@@ -219,7 +223,16 @@ def test_totals_sum_every_passing_town(county: Path, tmp_path: Path) -> None:
     )
     text = path.read_text(encoding="utf-8")
     assert "#   戌街乡人民政府" not in text and "#   江坡镇人民政府" in text
-    assert reportkit.render(totals, tmp_path / "totals.docx").output.is_file()
+    # the figures are done; the county writes the narrative, and then it renders
+    assert {p.path for p in reportkit.check(path) if p.rule == "FILL"} == {
+        "part1.text",
+        "part5.text",
+    }
+    path.write_text(
+        text + '\n[part1]\ntext = ["全县乡镇汇总。"]\n\n[part5]\ntext = ["无。"]\n',
+        encoding="utf-8",
+    )
+    assert reportkit.render(path, tmp_path / "totals.docx").output.is_file()
 
 
 def test_batch_pdf_converts_every_report_in_one_go(county: Path, tmp_path: Path) -> None:
@@ -272,3 +285,32 @@ def test_progress_is_reported_once_per_agency(county: Path, tmp_path: Path) -> N
     seen: list[str] = []
     batch.run(county, tmp_path, batch.Options(jobs=2), progress=lambda a: seen.append(a.data.name))
     assert sorted(seen) == sorted(p.name for p in county.glob("*.toml") if p.name != "county.toml")
+
+
+def test_the_output_folder_is_made_and_warnings_are_listed(county: Path, tmp_path: Path) -> None:
+    out = tmp_path / "new" / "输出"
+    # a warning for one town: its text states a figure its table does not have (rule P)
+    gonghe = county / "gonghe.toml"
+    gonghe.write_text(
+        gonghe.read_text(encoding="utf-8").replace(
+            "[part1]\ntext = [", '[part1]\ntext = [\n  "全年新收政府信息公开申请99件。",', 1
+        ),
+        encoding="utf-8",
+    )
+    quiet = run_cli("batch", str(county), "-o", str(out))
+    assert quiet.returncode == 1 and out.is_dir()
+    assert "有单位存在警告" in quiet.stdout and "[P]" not in quiet.stderr
+    listed = (out / "问题清单-共和镇人民政府.txt").read_text(encoding="utf-8-sig")
+    assert "报告已生成，但有以下问题需要核对" in listed and "[P]" in listed
+    loud = run_cli("batch", str(county), "-o", str(out), "--verbose")
+    assert "[P]" in loud.stderr
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x")
+    refused = run_cli("batch", str(county), "-o", str(blocked))
+    assert refused.returncode == 1 and "应为文件夹，但这是一个文件" in refused.stderr
+
+
+def test_a_failed_agency_has_no_output(county: Path, tmp_path: Path) -> None:
+    result = batch.run(county, tmp_path / "out")
+    xujie = next(a for a in result.agencies if a.data.name == "xujie.toml")
+    assert xujie.status == "failed" and xujie.output is None

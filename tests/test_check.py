@@ -21,7 +21,7 @@ from reportkit.errors import DataError
 from reportkit.fill import fill
 from reportkit.load import parse, validate
 from reportkit.model import APPEAL_ROWS, APPLICANT_COLUMNS, APPLICATION_ROWS, OUTCOME_COLUMNS
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, projection
 
 INVALID = sorted((FIXTURES / "invalid").glob("*.toml"))
 
@@ -163,8 +163,11 @@ def test_fill_adds_the_total_row_before_carried_forward(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     assert fill(path) == ["applications.total"]
     lines = path.read_text(encoding="utf-8").splitlines()
-    at = lines.index("total = [2932, 53, 0, 0, 61, 4, 3050]")
-    assert lines[at + 1].startswith("carried_forward")
+    # laid out like the rows around it: key padded, numbers under numbers, the label as comment
+    row = "total                              = [ 2932,    53,     0,     0,    61,     4,  3050]"
+    at = lines.index(row + "  # （七）总计")
+    assert lines[at + 1].startswith("carried_forward                    = [  103,")
+    assert lines[at + 1].index("[") == row.index("[")
     assert reportkit.check(reportkit.load(path)) == []
 
 
@@ -302,3 +305,180 @@ def test_review_applications_are_not_counted_as_disclosure_applications(seed_tex
     [problem] = reportkit.check(parse(text, "t.toml"))
     assert problem.rule == "P" and "行政复议申请2件" in problem.format()
     assert "四：行政复议 × 总计" in problem.format()
+
+
+# ---------------------------------------------------------------------------------------------
+# Every problem at once, even when part of the file does not fit the format
+
+
+def test_a_structural_error_does_not_hide_the_table_errors(tmp_path: Path) -> None:
+    text = (FIXTURES / "huaian-2024.toml").read_text(encoding="utf-8")
+    path = tmp_path / "h.toml"
+    path.write_text(
+        text.replace('phone = "0517-83606000"', "")  # a key missing
+        .replace("[   34,     0,", "[   34,     0,     0,", 1)  # 上年结转: a row of 8 numbers
+        .replace(
+            "[ 1288,    21,     0,     0,    50,     3,  1362]",
+            "[ 1288,    21,     0,     0,    50,     3,  1363]",
+        )
+        .replace(
+            "review               = [   72,    64,   178,    37,   351]",
+            "review               = [   72,    64,   178,    37,   350]",
+        ),
+        encoding="utf-8",
+    )
+    found = reportkit.check(path)
+    by_rule = {(p.rule, p.code, p.path) for p in found}
+    assert ("", "missing", "agency.phone") in by_rule
+    assert ("", "row_length", "applications.carried_over") in by_rule
+    assert ("C", "rule_sum", "applications.disclosed.total") in by_rule  # rows that were read
+    assert ("T4", "rule_sum", "appeals.review.total") in by_rule
+    [skipped] = [p for p in found if p.code == "rules_skipped"]
+    assert skipped.severity == "warning"
+    # A and X need 二、上年结转; the sentences and the deadline need the agency
+    assert skipped.format() == (
+        f"警告：{path}: 因 [agency] 单位信息、表三（依申请公开） 有误未能读取，"
+        "以下校验未进行：标准句子、A、X、D、P、FILL；改正后请再次校验"
+    )
+
+
+def test_a_2020_report_still_gets_its_table_errors(seed_text: str, tmp_path: Path) -> None:
+    path = tmp_path / "old.toml"
+    path.write_text(
+        seed_text.replace("year = 2022", "year = 2020").replace(
+            "review               = [0,       0,       0,       0,       0]",
+            "review               = [1,       0,       0,       0,       0]",
+        ),
+        encoding="utf-8",
+    )
+    codes = [(p.code, p.rule) for p in reportkit.check(path)]
+    assert ("year_before_2021", "") in codes and ("rule_sum", "T4") in codes
+
+
+def test_render_lists_every_problem_and_writes_nothing(seed_text: str, tmp_path: Path) -> None:
+    path = tmp_path / "j.toml"
+    path.write_text(
+        seed_text.replace('contact_office = "江坡镇党政、工作开展办公室"', "").replace(
+            "review               = [0,       0,       0,       0,       0]",
+            "review               = [1,       0,       0,       0,       0]",
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as caught:
+        reportkit.render(path, tmp_path / "j.docx")
+    assert {p.code for p in caught.value.problems} >= {"missing", "rule_sum", "rules_skipped"}
+    assert not (tmp_path / "j.docx").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Totals left out are computed everywhere; computed totals are checked against the cell limit
+
+
+def test_a_total_row_given_with_six_numbers_gets_its_total(
+    huaian_text: str, tmp_path: Path
+) -> None:
+    text = huaian_text.replace(
+        "[ 2932,    53,     0,     0,    61,     4,  3050]",
+        "[ 2932,    53,     0,     0,    61,     4]",
+    )
+    report = reportkit.parse(text, "h.toml")
+    assert report.applications.total is not None and report.applications.total.total is None
+    assert report.complete().applications.total.total == 3050  # type: ignore[union-attr]
+    assert reportkit.check(report) == []
+    docx = tmp_path / "h.docx"
+    reportkit.render(report, docx)
+    cells = projection(docx)
+    assert "None" not in cells and "3050" in cells
+    path = tmp_path / "h.toml"
+    path.write_text(text, encoding="utf-8")
+    assert fill(path) == ["applications.total.total"]
+    assert "[ 2932,    53,     0,     0,    61,     4,  3050]" in path.read_text(encoding="utf-8")
+
+
+def test_a_computed_total_above_the_limit_is_a_located_problem(seed_text: str) -> None:
+    text = seed_text.replace(
+        "disclosed                        = [0, 0, 0, 0, 0, 0, 0]",
+        "disclosed                        = [600000000, 600000000, 0, 0, 0, 0]",
+    )
+    found = reportkit.check(reportkit.parse(text, "t.toml"))
+    maxed = [p for p in found if p.rule == "MAX"]
+    assert [(p.path, p.line) for p in maxed] == [
+        ("applications.disclosed.total", 62),
+        ("applications.total.natural", 51),  # the （七）总计 row is computed: the table's line
+        ("applications.total.business", 51),
+        ("applications.total.total", 51),
+    ] or {p.path for p in maxed} >= {"applications.disclosed.total", "applications.total.total"}
+    assert all("超过单元格可填的最大数 1000000000" in p.format() for p in maxed)
+
+
+# ---------------------------------------------------------------------------------------------
+# Implausible values
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code", "path"),
+    [
+        ("date = 2023-01-10", "date = 2203-01-10", "rule_d_late", "date"),
+        ('name = "江坡镇人民政府"', 'name = "   "', "empty_string", "agency.name"),
+        ('phone = "5351021"', 'phone = "   "', "rule_fill", "agency.phone"),
+        ('phone = "5351021"', 'phone = "0000000"', "rule_fill", "agency.phone"),
+    ],
+    ids=["date-far-off", "blank-name", "blank-phone", "placeholder-phone"],
+)
+def test_implausible_values_are_errors(
+    seed_text: str, old: str, new: str, code: str, path: str
+) -> None:
+    assert old in seed_text
+    found = (
+        reportkit.check(reportkit.parse(seed_text.replace(old, new), "t.toml"))
+        if code != "empty_string"
+        else None
+    )
+    if found is None:
+        with pytest.raises(DataError) as caught:
+            reportkit.parse(seed_text.replace(old, new), "t.toml")
+        found = caught.value.problems
+    assert (code, path) in {(p.code, p.path) for p in found}
+
+
+def test_previous_must_be_another_file_of_the_year_before(tmp_path: Path) -> None:
+    this = tmp_path / "jiangpo-2022.toml"
+    text = (FIXTURES / "jiangpo-2022.toml").read_text(encoding="utf-8")
+    this.write_text(
+        text.replace("year = 2022", 'previous = "jiangpo-2022.toml"\nyear = 2022'), encoding="utf-8"
+    )
+    [problem] = [p for p in reportkit.check(this) if p.severity == "error"]
+    assert (problem.code, problem.path, problem.line) == ("previous_is_self", "previous", 8)
+    other = tmp_path / "other.toml"
+    other.write_text(text, encoding="utf-8")  # a 2022 report, not 2021
+    this.write_text(
+        text.replace("year = 2022", 'previous = "other.toml"\nyear = 2022'), encoding="utf-8"
+    )
+    [problem] = [p for p in reportkit.check(this) if p.severity == "error"]
+    assert problem.code == "previous_wrong_year"
+    assert "other.toml 是 2022 年度的报告，应为 2021 年度" in problem.format()
+    # on the command line too
+    plain = tmp_path / "plain.toml"
+    plain.write_text(text, encoding="utf-8")
+    [problem] = reportkit.check(plain, previous=other)
+    assert (problem.code, problem.file) == ("previous_wrong_year", str(other))
+
+
+# ---------------------------------------------------------------------------------------------
+# --fill in a county folder reads the shared file it inherits
+
+
+def test_fill_in_a_county_folder_inherits_the_shared_file(tmp_path: Path) -> None:
+    county = tmp_path / "m"
+    shutil.copytree(FIXTURES / "mouding-2022", county)
+    anle = county / "anle.toml"
+    anle.write_text(
+        anle.read_text(encoding="utf-8").replace(
+            "received                         = [5, 0, 0, 0, 0, 0, 5]",
+            "received                         = [5, 0, 0, 0, 0, 0]",
+        ),
+        encoding="utf-8",
+    )
+    assert fill(anle) == ["applications.received.total"]
+    assert "received                         = [5, 0, 0, 0, 0, 0, 5]" in anle.read_text("utf-8")
+    assert [p for p in reportkit.check(anle) if p.severity == "error"] == []

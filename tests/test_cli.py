@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.helpers import FIXTURES, projection
@@ -23,7 +26,10 @@ def test_render_writes_beside_the_data_file_by_default(tmp_path: Path) -> None:
 def test_render_missing_file_is_one_line_without_traceback(tmp_path: Path) -> None:
     result = run("render", str(tmp_path / "nope.toml"))
     assert result.returncode == 1
-    assert result.stderr.strip() == f"{tmp_path / 'nope.toml'}: 找不到文件"
+    assert result.stderr.strip().splitlines() == [
+        f"{tmp_path / 'nope.toml'}: 找不到文件",
+        "有错误，未生成文件",
+    ]
     assert "Traceback" not in result.stderr + result.stdout
     assert list(tmp_path.iterdir()) == []
 
@@ -34,7 +40,8 @@ def test_render_malformed_toml_names_file_and_line(tmp_path: Path) -> None:
     result = run("--lang", "en", "render", str(bad))
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"{bad}:2: TOML syntax error")
+    assert len(lines) == 2 and lines[0].startswith(f"{bad}:2: TOML syntax error (column 8)")
+    assert lines[1] == "errors found, nothing was written"
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "bad.docx").exists()
 
@@ -58,7 +65,7 @@ def test_render_refuses_failing_checks_then_force_marks_it(tmp_path: Path) -> No
     assert "未生成文件" in result.stderr
     assert not (tmp_path / "bad.docx").exists()
     forced = run("render", "--force", str(bad))
-    assert forced.returncode == 0
+    assert forced.returncode == 1  # written, but the data still fails: as batch --force does
     assert (tmp_path / "bad.docx").exists() and "未通过校验" in forced.stderr
 
 
@@ -74,7 +81,8 @@ def test_check_reports_json_for_other_tools(tmp_path: Path) -> None:
     )
     result = run("--lang", "en", "check", "--format", "json", str(bad))
     assert result.returncode == 1
-    [problem] = json.loads(result.stdout)
+    problems = json.loads(result.stdout)
+    [problem] = [p for p in problems if p["severity"] == "error"]
     assert problem["path"] == "proactive.licensing" and problem["line"] == 56
     assert problem["message"] == "must not be negative, found -1"
 
@@ -116,3 +124,96 @@ def test_an_agency_file_of_a_county_folder_checks_on_its_own(tmp_path: Path) -> 
     assert run("check", str(county / "jiangpo.toml")).returncode == 0
     result = run("check", str(county / "xujie.toml"))
     assert result.returncode == 1 and "[C]" in result.stdout and "缺少必填项" not in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# Every word a clerk reads is Chinese by default: click's own words too
+
+
+def test_click_speaks_chinese_by_default_and_english_when_asked() -> None:
+    missing = run("render")
+    assert missing.returncode == 2
+    assert missing.stderr.splitlines()[0] == "用法： reportkit render [选项] 数据文件"
+    assert "错误：缺少参数「数据文件」。" in missing.stderr or "错误：缺少参数" in missing.stderr
+    typo = run("rendr")
+    assert typo.returncode == 2 and "没有「rendr」这个命令。" in typo.stderr
+    assert "是否应为 'render'？" in typo.stderr or "是否应为 render？" in typo.stderr
+    year = run("new", "--agency", "江坡镇人民政府", "--year", "2020")
+    assert year.returncode == 2 and "2020 不在允许的范围" in year.stderr
+    helped = run("batch", "--help")
+    assert helped.returncode == 0
+    assert helped.stdout.startswith("用法： reportkit batch [选项] 县文件夹")
+    assert "\n选项:\n" in helped.stdout
+    assert "[必填]" in helped.stdout
+    for english in ("Usage:", "Options", "[required]", "[default:", "Missing argument"):
+        assert english not in helped.stdout + missing.stderr
+    en = run("--lang", "en", "render")
+    assert en.returncode == 2 and en.stderr.startswith("Usage: reportkit render [OPTIONS] DATA")
+
+
+def test_lang_and_quiet_work_after_the_subcommand(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        (FIXTURES / "jiangpo-2022.toml")
+        .read_text("utf-8")
+        .replace("licensing = 0", "licensing = -1"),
+        encoding="utf-8",
+    )
+    result = run("check", "--lang", "en", str(bad))
+    assert result.returncode == 1 and "must not be negative, found -1" in result.stdout
+    quiet = run("check", "-q", str(FIXTURES / "jiangpo-2022.toml"))
+    assert quiet.returncode == 0 and quiet.stdout == ""
+
+
+def test_a_gbk_console_gets_every_line(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    result = subprocess.run(
+        [sys.executable, "-m", "reportkit", "check", str(FIXTURES / "invalid" / "r-in-force.toml")],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr.decode("gbk", "replace")
+    out = result.stdout.decode("gbk")
+    assert "Traceback" not in out + result.stderr.decode("gbk", "replace")
+    assert "（= 上年 0 + 本年制发 1 - 本年废止 0），实为 0 [R]" in out  # U+2212: ASCII minus
+    assert "共发现 0 个错误、1 个警告" in out
+
+
+def test_render_to_standard_output_and_from_standard_input(tmp_path: Path) -> None:
+    data = (FIXTURES / "jiangpo-2022.toml").read_bytes()
+    made = subprocess.run(
+        [sys.executable, "-m", "reportkit", "render", "-", "-o", "-"],
+        input=data,
+        capture_output=True,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stderr.decode()
+    out = tmp_path / "out.docx"
+    out.write_bytes(made.stdout)
+    assert "2022年度无收取行政事业性收费情况。" in projection(out)
+    checked = subprocess.run(
+        [sys.executable, "-m", "reportkit", "check", "-"],
+        input=data.replace(b"licensing = 0", b"licensing = x"),
+        capture_output=True,
+        timeout=120,
+    )
+    assert checked.returncode == 1 and "<stdin>:" in checked.stdout.decode()
+
+
+def test_an_internal_error_exits_3(tmp_path: Path) -> None:
+    code = (
+        "import sys, reportkit.cli as cli, reportkit.api as api\n"
+        "def boom(*a, **k): raise RuntimeError('boom')\n"
+        "api.render = boom\n"
+        "cli.main(['render', sys.argv[1], '-o', sys.argv[2]])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(FIXTURES / "jiangpo-2022.toml"), str(tmp_path / "x.docx")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 3
+    assert "内部错误" in result.stderr and "RuntimeError: boom" in result.stderr
+    assert "Traceback" not in result.stderr

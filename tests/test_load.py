@@ -129,7 +129,7 @@ def test_unknown_key_suggests_the_nearest(seed_text: str) -> None:
         ),
         ("date = 2023-01-10", 'date = "next week"', "not_date", "date", ""),
         ("year = 2022", "year = 2020", "year_before_2021", "year", ""),
-        ('level = "town"', 'level = "village"', "bad_choice", "agency.level", ""),
+        ('level = "town"', 'level = "village"', "bad_level", "agency.level", ""),
     ],
     ids=[
         "fraction",
@@ -171,8 +171,8 @@ def test_missing_keys_are_all_reported_at_once(seed_text: str) -> None:
 
 def test_syntax_error_names_line_and_column() -> None:
     problem = one('year = 2022\nname = "unclosed\n')
-    assert problem.code == "toml_syntax" and problem.line == 2
-    assert "t.toml:2" in problem.format()
+    assert problem.code == "toml_error" and problem.line == 2
+    assert problem.format().startswith("t.toml:2: TOML 格式错误（第 17 列）：字符串缺少结尾的引号")
 
 
 def test_bom_and_crlf_are_accepted(seed_text: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -202,3 +202,96 @@ def test_narrative_block_shapes(seed_text: str) -> None:
         )
     )
     assert (problem.code, problem.path) == ("heading_with_text", "part5.text[0]")
+
+
+# ---------------------------------------------------------------------------------------------
+# TOML syntax errors, in the clerk's words, with hints for the usual mistakes
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            'name = "江坡镇',
+            "TOML 格式错误（第 12 列）：字符串缺少结尾的引号。提示：这一行的英文双引号不成对",
+        ),
+        (
+            "date = 2024-1-15",
+            "一行只能写一项「键 = 值」，此处多出了内容。提示：日期应写成 2024-01-15 这样",
+        ),
+        ("date = 2024/01/15", "提示：日期应写成 2024-01-15 这样"),
+        (
+            "name = “江坡镇”",
+            "值的写法不对：数字直接写，文字用英文双引号括起，列表用 [ ]。提示：这一行有中文全角符号「“”」",
+        ),
+        ("【agency】", "提示：这一行有中文全角符号「【】」"),
+        ("r = [１, 2]", "提示：这一行有全角数字「１」，请改为半角数字"),
+        (
+            "r = [1，2, 3]",
+            "列表缺少结尾的 ]，或列表的各项之间缺少英文逗号。提示：列表各项之间要用英文逗号 , 分隔，不能用「，」",
+        ),
+        ("date = 2023-02-30", "TOML 格式错误（第 8 列）：日期不成立或写法不对"),
+        ("[agency", "表名缺少结尾的 ]"),
+        ('p = "C:\\data"', "双引号中的反斜杠"),
+    ],
+    ids=[
+        "quote",
+        "date-short",
+        "date-slash",
+        "fullwidth-quotes",
+        "fullwidth-brackets",
+        "fullwidth-digits",
+        "chinese-comma",
+        "impossible-date",
+        "header",
+        "backslash",
+    ],
+)
+def test_syntax_errors_are_explained_with_hints(line: str, expected: str) -> None:
+    problem = one(f"year = 2022\n{line}\nx = 1\n")
+    assert problem.line == 2
+    assert expected in problem.format()
+    assert "Expected" not in problem.format() and "Illegal" not in problem.format()
+    assert "TOML syntax error" in problem.format("en")
+
+
+# ---------------------------------------------------------------------------------------------
+# Locations point at the right line
+
+
+def test_a_paragraph_problem_points_at_the_paragraph(seed_text: str) -> None:
+    text = seed_text.replace(
+        '{ lead = "（三）加强政府信息管理。", text = ', '{ heading = "x", text = '
+    )
+    [problem] = problems(text)
+    assert problem.path == "part1.text[3]"
+    assert text.splitlines()[problem.line - 1].lstrip().startswith('{ heading = "x"')
+
+
+def test_line_separators_and_quotes_inside_strings_do_not_shift_lines(seed_text: str) -> None:
+    # U+2028/2029/0085 inside a string, and ''' inside a one-line string, are text, not lines
+    odd = seed_text.replace('phone = "5351021"', "phone = \"5351021\u2028\u2029\u0085 it'''s\"")
+    odd = odd.replace("licensing = 0", "licensing = -1")
+    [problem] = problems(odd)
+    assert problem.path == "proactive.licensing"
+    assert odd.split("\n")[problem.line - 1].startswith("licensing = -1")
+
+
+def test_a_missing_key_points_at_its_table(seed_text: str) -> None:
+    found = problems(seed_text.replace("licensing = 0", ""))
+    [problem] = [p for p in found if p.code == "missing"]
+    assert problem.path == "proactive.licensing"
+    assert seed_text.splitlines()[problem.line - 1] == "[proactive]"
+
+
+def test_errors_print_in_chinese_by_default(seed_text: str) -> None:
+    with pytest.raises(DataError) as caught:
+        parse(seed_text.replace("licensing = 0", "licensing = -1"), "t.toml")
+    assert str(caught.value) == caught.value.format() and "不能为负数" in str(caught.value)
+
+
+def test_the_level_error_is_in_one_language(seed_text: str) -> None:
+    problem = one(seed_text.replace('level = "town"', 'level = "twon"'))
+    zh, en = problem.format(), problem.format("en")
+    assert "town（乡镇）" in zh and '是否应为 "town"？' in zh and " or " not in zh
+    assert 'did you mean "town"?' in en and "乡镇" not in en

@@ -48,7 +48,11 @@ def test_statistics_period_and_fee_sentences_follow_the_year(
     assert "本报告所列数据的统计期限自2024年1月1日起至2024年12月31日止。" in preamble
     assert "2024年，本机关共收取信息处理费3940元。" in lines
     assert "2024年度收取行政事业性收费96171.6万元。" in lines
-    moved = render_text(huaian_text.replace("year = 2024", "year = 2023"), write_data, tmp_path)
+    moved = render_text(
+        huaian_text.replace("year = 2024", "year = 2023").replace("2025-03-28", "2024-03-28"),
+        write_data,
+        tmp_path,
+    )
     preamble = next(line for line in moved if line.startswith("根据"))
     assert "统计期限自2023年1月1日起至2023年12月31日止" in preamble
     assert "2023年，本机关共收取信息处理费3940元。" in moved
@@ -187,10 +191,17 @@ def test_template_syntax_error_names_the_text_around_it(tmp_path: Path) -> None:
     assert "前文" in caught.value.format()
 
 
-def test_output_folder_must_exist(tmp_path: Path) -> None:
+def test_a_missing_output_folder_is_made_and_a_file_in_the_way_refused(tmp_path: Path) -> None:
+    made = reportkit.render(Path("fixtures/jiangpo-2022.toml"), tmp_path / "new" / "sub" / "x.docx")
+    assert made.output.is_file()
+    (tmp_path / "plain").write_text("a file, not a folder")
     with pytest.raises(OutputError) as caught:
-        reportkit.render(Path("fixtures/jiangpo-2022.toml"), tmp_path / "missing" / "x.docx")
-    assert caught.value.problems[0].code == "output_dir_missing"
+        reportkit.render(Path("fixtures/jiangpo-2022.toml"), tmp_path / "plain" / "x.docx")
+    assert (caught.value.problems[0].code, caught.value.problems[0].file) == (
+        "output_is_file",
+        str(tmp_path / "plain"),
+    )
+    assert (tmp_path / "plain").read_text() == "a file, not a folder"
     with pytest.raises(OutputError) as caught:
         reportkit.render(Path("fixtures/jiangpo-2022.toml"), tmp_path)
     assert caught.value.problems[0].code == "output_is_dir"

@@ -212,3 +212,19 @@ def test_amounts_keep_every_digit(county: Path, tmp_path: Path) -> None:
     out.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
     sheet.import_sheet(out, county)
     assert reportkit.load(county / "anle.toml").proactive.fees == Decimal("4166.241619123456789")
+
+
+def test_a_figure_the_data_file_refuses_is_named_by_sheet_row_and_column(
+    county: Path, tmp_path: Path
+) -> None:
+    before = {p.name: p.read_bytes() for p in county.glob("*.toml")}
+    out = tmp_path / "figures.xlsx"
+    sheet.export(county, out)
+    edit(out, {("fengtun.toml", RECEIVED): 2_000_000_000})
+    with pytest.raises(DataError) as caught:
+        sheet.import_sheet(out, county)
+    assert [p.format() for p in caught.value.problems] == [
+        f"{out}: 第 3 行「{RECEIVED}」：数值过大：2000000000"
+    ]
+    assert "tmp" not in caught.value.problems[0].file.replace(str(tmp_path), "")
+    assert {p.name: p.read_bytes() for p in county.glob("*.toml")} == before

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportkit.check import check
+from reportkit.check import check, run_rules
 from reportkit.errors import DataError, OutputError, Problem, Sorted
-from reportkit.load import last_year, load
+from reportkit.load import last_year, read
 from reportkit.model import Report
 from reportkit.narrate import narrate
 from reportkit.output import write
@@ -27,12 +27,23 @@ class Result(Sorted):
     problems: list[Problem] = field(default_factory=list)
 
 
-def _check_output(output: Path, source: str) -> None:
-    """Refuse an output that is not a .docx, or that is the data file itself."""
+def _check_output(output: Path, *inputs: Report | Path | str | None) -> None:
+    """Refuse an output that is not a .docx, or that is one of the inputs (data, template,
+    last year's file): a render must never overwrite what it reads."""
     if output.is_dir():
         raise OutputError(Problem("output_is_dir", file=str(output)))
-    if output.suffix.lower() != ".docx" or (source and output.resolve() == Path(source).resolve()):
+    if output.suffix.lower() != ".docx":
         raise OutputError(Problem("output_suffix", {"suffix": ".docx"}, file=str(output)))
+    refuse_inputs(output, *inputs)
+
+
+def refuse_inputs(output: Path, *inputs: Report | Path | str | None) -> None:
+    """Raise `OutputError` when `output` is one of `inputs` (files, or reports' sources)."""
+    target = output.resolve()
+    for item in inputs:
+        name = item.source if isinstance(item, Report) else item
+        if name and Path(name).resolve() == target:
+            raise OutputError(Problem("output_is_input", file=str(output)))
 
 
 def default_output(data: Path | str) -> Path:
@@ -52,20 +63,53 @@ def render(
     """Return the result of rendering `data` (a report or a data file) into a .docx file.
 
     The report is checked first (against last year's, `previous`, when given or named in the
-    data); if any check fails, `DataError` is raised and nothing is
+    data); if any check fails, `DataError` is raised with every problem and nothing is
     written, unless `force` is set: then the document is written and marked 「未通过校验」.
+    A missing output folder is made.
     """
-    report = data if isinstance(data, Report) else load(data)
+    report = _whole(data, previous)
     if output is None:
         if not report.source:
             raise ValueError("output is required when rendering a Report not loaded from a file")
         output = default_output(report.source)
-    last = last_year(report, previous)
-    _check_output(Path(output), report.source)
-    problems = check(report, last)
+    _check_output(Path(output), report.source, template, previous)
+    data_bytes, problems = render_bytes(
+        report, template=template, previous=previous, force=force, extra_marks=extra_marks
+    )
+    return Result(write(data_bytes, output), problems)
+
+
+def render_bytes(
+    data: Report | Path | str,
+    *,
+    template: Path | str | None = None,
+    previous: Report | Path | str | None = None,
+    force: bool = False,
+    extra_marks: Sequence[str] = (),
+) -> tuple[bytes, list[Problem]]:
+    """Return the .docx bytes of `data` and the problems found, as `render` does, without
+    writing a file (for a script that sends the document elsewhere)."""
+    report = _whole(data, previous)
+    try:
+        last = last_year(report, previous)
+    except DataError as exc:
+        raise DataError(exc.problems + run_rules(report, None)) from exc
+    problems = run_rules(report, last)
     errors = [p for p in problems if p.severity == "error"]
     if errors and not force:
         raise DataError(problems)
     marks = header_marks(report, bool(errors), extra_marks)
-    data_bytes = document(report, narrate(report, previous=last), template, marks)
-    return Result(write(data_bytes, output), problems)
+    return document(report, narrate(report, previous=last), template, marks), problems
+
+
+def _whole(data: Report | Path | str, previous: Report | Path | str | None) -> Report:
+    """Return the report `data` is or holds; raise `DataError` with every problem of a file
+    that does not fit the format (the checks that can run on the rest included)."""
+    if isinstance(data, Report):
+        return data
+    reading = read(data)
+    if reading.report is None:
+        raise DataError(reading.problems)
+    if reading.problems:
+        raise DataError(reading.problems + check(reading.report, previous))
+    return reading.report

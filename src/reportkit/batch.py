@@ -40,10 +40,11 @@ from reportkit.load import (
 from reportkit.messages import translate
 from reportkit.model import Report
 from reportkit.narrate import narrate
-from reportkit.output import remove_leftovers, write
+from reportkit.output import make_folder, remove_leftovers, write
 from reportkit.renderer import default_template, document, header_marks
 
 MANIFEST = ".reportkit-batch.json"
+TABLE_RULES = frozenset({"A", "B", "C", "T4", "MAX"})
 SUMMARY = "summary.csv"
 
 Status = Literal["rendered", "unchanged", "forced", "failed"]
@@ -84,6 +85,13 @@ class Result:
     def ok(self) -> bool:
         """True when every agency has a report (rendered now or unchanged)."""
         return all(a.status in ("rendered", "unchanged") for a in self.agencies)
+
+    def counts(self) -> dict[str, int]:
+        """Return how many agencies ended in each status."""
+        counts = dict.fromkeys(("rendered", "unchanged", "forced", "failed"), 0)
+        for agency in self.agencies:
+            counts[agency.status] += 1
+        return counts
 
 
 Progress = Callable[[Agency], None]
@@ -276,6 +284,7 @@ def run(
             agency.problems = exc.problems
     similar_across(agencies, inherited)
     _assign_outputs(agencies, out_dir)
+    make_folder(out_dir)
     remove_leftovers(out_dir)
 
     last_run = _read_manifest(out_dir).get("agencies", {})
@@ -285,6 +294,7 @@ def run(
         if agency.report is None or (agency.errors and not options.force):
             agency.status = "failed"
             _remove_stale(agency, out_dir, last_run)
+            agency.output = None  # no report of its own in the output folder
             continue
         assert agency.output is not None
         template = options.template or default_template(agency.report.locale)
@@ -309,6 +319,7 @@ def run(
         if problems:
             agency.problems += problems
             agency.status = "failed"
+            agency.output = None
         else:
             agency.status = "forced" if agency.errors else "rendered"
         if progress:
@@ -323,8 +334,8 @@ def run(
 def _check_options(county: Path, out_dir: Path, options: Options) -> None:
     """Refuse, before anything is read or written, options that cannot work."""
     problems = []
-    if not out_dir.is_dir():
-        problems.append(Problem("output_dir_missing", file=str(out_dir)))
+    if out_dir.exists() and not out_dir.is_dir():
+        problems.append(Problem("output_is_file", file=str(out_dir)))
     elif county.is_dir() and out_dir.resolve() == county.resolve():
         problems.append(Problem("out_is_county", file=str(out_dir)))
     if options.previous is not None and not options.previous.is_dir():
@@ -416,7 +427,7 @@ def write_summary(agencies: Sequence[Agency], path: Path, lang: str = "zh") -> N
         ]
     )
     for a in agencies:
-        output = a.output.name if a.output and a.status != "failed" else ""
+        output = a.output.name if a.output else ""
         writer.writerow(
             [a.name, status_text(a, lang), len(a.errors), len(a.warnings), output, a.data.name]
         )
@@ -428,16 +439,16 @@ def problem_report_path(agency: Agency, out_dir: Path) -> Path:
 
 
 def _write_problem_reports(agencies: Sequence[Agency], out_dir: Path) -> None:
+    """Write a problem list for every agency with any problem, errors or warnings: a failing
+    agency's says its report was not made; the others' list what to look at."""
     for agency in agencies:
         path = problem_report_path(agency, out_dir)
-        if agency.status != "failed":
+        if not agency.problems:
             if path.is_file():
                 path.unlink()
             continue
-        lines = [
-            translate("problem_report_head", "zh", agency=agency.name, file=agency.data.name),
-            "",
-        ]
+        head = "problem_report_head" if agency.status == "failed" else "warning_report_head"
+        lines = [translate(head, "zh", agency=agency.name, file=agency.data.name), ""]
         lines += [p.format("zh") for p in agency.problems]
         write(("\n".join(lines) + "\n").encode("utf-8-sig"), path)
 
@@ -491,4 +502,5 @@ def write_county_totals(result: Result, county: Path) -> tuple[Path, list[Proble
     names = [a.name for a in passed]
     write_totals(path, aggregate(reports), head, names)
     report = load_layers([path])
-    return path, check(report), names
+    # the figures are checked; the narrative is the county's to write
+    return path, [p for p in check(report) if p.rule in TABLE_RULES], names

@@ -16,8 +16,15 @@ listed in docs/checks.md:
   DL  warning  the report's date is past the publication deadline for the agency's level
   P   warning  a figure stated in the narrative differs from the table
   DRAFT error  a part still holds last year's text (`draft = true`, set by `reportkit new --from`)
+  FILL  error  a field the skeleton leaves for the clerk is still empty, or a required part has
+               no text (not in sample data, `sample = true`)
+  MAX   error  a computed total exceeds the largest figure a cell may hold
 Where a rule uses a total that is itself checked (a row's 总计 by C, the （七）总计 row by B), it
 uses the computed value, so one wrong figure is reported by the rule that owns it.
+
+Every rule declares the parts of the report it reads. A report read in part (some tables do not
+fit the format: `reportkit.load.read`) is still checked by every rule whose parts were read; the
+others are named in one warning, with the parts that stopped them.
 """
 
 from __future__ import annotations
@@ -33,7 +40,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from reportkit.errors import Problem, Severity
+from reportkit.errors import DataError, Problem, Severity
+from reportkit.load import last_year, read
 from reportkit.model import (
     APPEAL_ROWS,
     APPLICANT_COLUMNS,
@@ -59,17 +67,82 @@ class Years:
     previous: Report | None
 
 
-Rule = Callable[[Years], Iterator[Problem]]
+@dataclass(frozen=True)
+class Rule:
+    """A check: its name (as in docs/checks.md), the report fields it reads, and the check."""
+
+    name: str
+    needs: frozenset[str]
+    run: Callable[[Years], Iterator[Problem]]
 
 
-def check(report: Report, previous: Report | None = None) -> list[Problem]:
-    """Return every problem found in `report`: errors and warnings, in rule order.
+def check(data: Report | Path | str, previous: Report | Path | str | None = None) -> list[Problem]:
+    """Return every problem found in `data` (a report, or a data file): errors and warnings.
 
-    `previous` is last year's report, for the rules across years (X, R, 雷同).
+    `previous` is last year's report (or its file), for the rules across years (X, R, 雷同);
+    by default the one the data names. A data file that does not fit the format is still
+    checked by every rule that can run on what was read, so its problems all come at once.
     """
+    problems: list[Problem] = []
+    if isinstance(data, Report):
+        report = data
+    else:
+        reading = read(data)
+        problems += reading.problems
+        if reading.report is None:
+            return problems
+        report = reading.report
+    try:
+        last = last_year(report, previous)
+    except DataError as exc:
+        problems += exc.problems
+        last = None
+    return problems + run_rules(report, last)
+
+
+def run_rules(report: Report, previous: Report | None) -> list[Problem]:
+    """Return the problems the rules find in `report`, given last year's (`previous`, or None:
+    no checks across years)."""
     years = Years(report, report.complete(), report.recomputed(), previous)
-    problems = [*report.notes, *sentence_problems(report, previous)]
-    return problems + [problem for rule in RULES for problem in rule(years)]
+    problems = list(report.notes)
+    if not report.broken:
+        problems += sentence_problems(report, previous)
+    skipped: list[str] = []
+    blocked: set[str] = set()
+    for rule in RULES:
+        unread = {need for need in rule.needs if not report.readable(need)}
+        if unread:
+            skipped.append(rule.name)
+            blocked |= {_top(need) for need in unread}
+            continue
+        problems += rule.run(years)
+    if report.broken:
+        problems.append(
+            Problem(
+                "rules_skipped",
+                {
+                    "rules": "、".join([_SENTENCES, *skipped]),
+                    "parts": "、".join(
+                        _field_label(f) for f in sorted(blocked or {_top(b) for b in report.broken})
+                    ),
+                },
+                file=report.source,
+                severity="warning",
+            )
+        )
+    return problems
+
+
+_SENTENCES = "标准句子"
+
+
+def _top(dotted: str) -> str:
+    """Return the part of the form a place belongs to: its table, or its top-level key."""
+    return dotted.split(".", 1)[0].split("[", 1)[0]
+
+
+def _field_label(name: str) -> str:
+    return FIELD_LABELS.get(name, name)
 
 
 def _at(
@@ -97,8 +170,16 @@ def _place(report: Report, *keys: str) -> dict[str, Any]:
     return {"file": file, "line": line}
 
 
-def _plus(values: list[int]) -> str:
-    return " + ".join(str(v) for v in values)
+def _sum_problem(expected: int, values: list[int], found: int) -> tuple[str, dict[str, Any]]:
+    """Return the message of a wrong total: its terms; of a long sum (the 21 rows of rule B),
+    the non-zero terms and how many terms are zero."""
+    terms = [v for v in values if v] if len(values) > 7 else values
+    zeros = len(values) - len(terms)
+    params: dict[str, Any] = {"expected": expected, "found": found, "zeros": zeros}
+    if not any(terms):
+        return "rule_sum_all_zero", {**params, "count": len(values)}
+    params["arithmetic"] = " + ".join(str(v) for v in terms)
+    return ("rule_sum_zeros" if zeros else "rule_sum"), params
 
 
 # ---------------------------------------------------------------------------------------------
@@ -144,17 +225,14 @@ def rule_b(years: Years) -> Iterator[Problem]:
             continue
         values = [r.value(column.key) or 0 for r in rows]
         if found != sum(values):
-            yield _at(
-                years.given,
-                ("applications", "total", column.key),
-                "rule_sum",
-                {"expected": sum(values), "arithmetic": _plus(values), "found": found},
-                "B",
-            )
+            code, params = _sum_problem(sum(values), values, found)
+            yield _at(years.given, ("applications", "total", column.key), code, params, "B")
 
 
 def rule_c(years: Years) -> Iterator[Problem]:
     """C: each given 总计 of table 三 is the sum of its row's six applicant columns."""
+    if not years.given.has("applications"):
+        return
     apps = years.given.applications
     for row in APPLICATION_ROWS:
         if row.key == "total":  # the （七）总计 row is B's: its every column, total included
@@ -162,35 +240,21 @@ def rule_c(years: Years) -> Iterator[Problem]:
         value = apps.row(row.key)
         if value is not None and value.total is not None and value.total != value.computed_total():
             loc = ("applications", *row.key.split("."), "total")
-            yield _at(
-                years.given,
-                loc,
-                "rule_sum",
-                {
-                    "expected": value.computed_total(),
-                    "arithmetic": _plus(list(value.parts())),
-                    "found": value.total,
-                },
-                "C",
-            )
+            code, params = _sum_problem(value.computed_total(), list(value.parts()), value.total)
+            yield _at(years.given, loc, code, params, "C")
 
 
 def rule_t4(years: Years) -> Iterator[Problem]:
     """T4: each given 总计 of table 四 is the sum of its four outcomes."""
+    if not years.given.has("appeals"):
+        return
     for row in APPEAL_ROWS:
+        if not years.given.appeals.has(row.key):
+            continue
         value = getattr(years.given.appeals, row.key)
         if value.total is not None and value.total != value.computed_total():
-            yield _at(
-                years.given,
-                ("appeals", row.key, "total"),
-                "rule_sum",
-                {
-                    "expected": value.computed_total(),
-                    "arithmetic": _plus(list(value.parts())),
-                    "found": value.total,
-                },
-                "T4",
-            )
+            code, params = _sum_problem(value.computed_total(), list(value.parts()), value.total)
+            yield _at(years.given, ("appeals", row.key, "total"), code, params, "T4")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -318,6 +382,11 @@ def rule_dates(years: Years) -> Iterator[Problem]:
     if report.date <= dt.date(report.year, 12, 31):
         yield _at(report, ("date",), "rule_d", {"date": report.date, "year": report.year}, "D")
         return
+    if report.date > dt.date(report.year + 1, 12, 31):  # reports are published the year after
+        yield _at(
+            report, ("date",), "rule_d_late", {"date": report.date, "next": report.year + 1}, "D"
+        )
+        return
     limit = deadline(report)
     if limit is not None and report.date > limit:
         yield _at(
@@ -388,19 +457,118 @@ def rule_draft(years: Years) -> Iterator[Problem]:
     """DRAFT: a part still holds last year's text, marked by `reportkit new --from`."""
     for number in range(1, 7):
         name = f"part{number}"
-        if getattr(years.given, name).draft:
+        if years.given.has(name) and getattr(years.given, name).draft:
             yield _at(years.given, (name, "draft"), "rule_draft", {}, "DRAFT", label="")
 
 
+# ---------------------------------------------------------------------------------------------
+# What a clerk must still fill in, and figures too large for a cell
+
+# Agency fields `reportkit new` leaves empty for the clerk, and the levels that need them.
+_TO_FILL = ("contact_office", "phone")
+_COUNTY_LEVELS = {"town", "subdistrict", "county_department", "county_government"}
+_REQUIRED_PARTS = ("part1", "part5")  # the parts with no table: their text is the content
+
+
+def rule_fill(years: Years) -> Iterator[Problem]:
+    """FILL: placeholders still empty, and parts without text (not in sample data)."""
+    report = years.given
+    if report.sample:
+        return
+    agency = report.agency
+    if agency.level in _COUNTY_LEVELS and not agency.county.strip():
+        yield _at(
+            report, ("agency", "county"), "rule_fill", {"what": FIELD_LABELS["county"]}, "FILL"
+        )
+    for key in _TO_FILL:
+        value = getattr(agency, key).strip()
+        if not value or (key == "phone" and not value.strip("0-（）() ")):
+            yield _at(report, ("agency", key), "rule_fill", {"what": FIELD_LABELS[key]}, "FILL")
+    for name in _REQUIRED_PARTS:
+        part = getattr(report, name)
+        if not any((b.lead + b.text + b.heading).strip() for b in part.text):
+            yield _at(
+                report,
+                (name, "text"),
+                "rule_fill_part",
+                {"part": FIELD_LABELS[name]},
+                "FILL",
+                label="",
+            )
+
+
+LARGEST = 10**9  # the largest count a cell holds (model.Count)
+
+
+def rule_max(years: Years) -> Iterator[Problem]:
+    """MAX: a computed total that no cell can hold (the given figures are each within limits)."""
+    tables: list[tuple[str, Any]] = []
+    if years.given.has("applications"):
+        apps = years.computed.applications
+        tables += [(f"applications.{row.key}", apps.row(row.key)) for row in APPLICATION_ROWS]
+    if years.given.has("appeals"):
+        appeals = years.computed.appeals
+        tables += [
+            (f"appeals.{row.key}", getattr(appeals, row.key))
+            for row in APPEAL_ROWS
+            if appeals.has(row.key)
+        ]
+    for dotted, row in tables:
+        if row is None:
+            continue
+        for column, value in row.model_dump().items():
+            if value is not None and value > LARGEST:
+                loc = (*dotted.split("."), column)
+                yield _at(years.given, loc, "rule_max", {"found": value, "limit": LARGEST}, "MAX")
+
+
+FIELD_LABELS = {
+    "contact_office": "联系科室",
+    "phone": "联系电话",
+    "county": "所在县（区）",
+    "part1": "一、总体情况",
+    "part2": "二、主动公开政府信息情况",
+    "part3": "三、收到和处理政府信息公开申请情况",
+    "part4": "四、政府信息公开行政复议、行政诉讼情况",
+    "part5": "五、存在的主要问题及改进情况",
+    "part6": "六、其他需要报告的事项",
+    "proactive": "表二（主动公开）",
+    "applications": "表三（依申请公开）",
+    "appeals": "表四（复议、诉讼）",
+    "agency": "[agency] 单位信息",
+    "year": "year 报告年度",
+    "date": "date 落款日期",
+}
+
+
+def _needs(*places: str) -> frozenset[str]:
+    return frozenset(places)
+
+
+_OUTCOME = tuple(f"applications.{r.key}" for r in APPLICATION_ROWS[2:-2])
+_PARTS = tuple(f"part{n}" for n in range(1, 7))
+
+# C, T4 and MAX look at each row that was read; S and DRAFT at each part that was read.
 RULES: tuple[Rule, ...] = (
-    rule_a,
-    rule_b,
-    rule_c,
-    rule_t4,
-    rule_x,
-    rule_r,
-    rule_similar,
-    rule_dates,
-    rule_prose,
-    rule_draft,
+    Rule("MAX", _needs(), rule_max),
+    Rule(
+        "A",
+        _needs(
+            "applications.received",
+            "applications.carried_over",
+            "applications.carried_forward",
+            *_OUTCOME,
+        ),
+        rule_a,
+    ),
+    Rule("B", _needs("applications.total", *_OUTCOME), rule_b),
+    Rule("C", _needs(), rule_c),
+    Rule("T4", _needs(), rule_t4),
+    Rule("X", _needs("applications.carried_over"), rule_x),
+    Rule("R", _needs("proactive.rules", "proactive.normative_documents"), rule_r),
+    Rule("S", _needs(), rule_similar),
+    Rule("D", _needs("year", "date", "agency", "deadline"), rule_dates),
+    Rule("P", _needs("proactive", "applications", "appeals", *_PARTS), rule_prose),
+    Rule("DRAFT", _needs(), rule_draft),
+    Rule("FILL", _needs("agency", "part1", "part5", "sample"), rule_fill),
 )

@@ -1,24 +1,30 @@
 """The command line: argument parsing and printing, nothing else.
 
 Every message comes from the catalogue in `reportkit.messages`, in Chinese unless `--lang en`
-(or REPORTKIT_LANG=en) is given; the language is read before the commands are built, so the help
-text is translated too. A `ReportkitError` prints its problems, one line each, and exits 1;
-usage errors exit 2; anything else is a bug, reported in one line (or in full with `--debug`).
+(or REPORTKIT_LANG=en) is given anywhere on the line; the language is read before the commands
+are built, so the help text, and click's own words (usage, option errors), are translated too.
+
+Exit codes: 0 everything passed; 1 the data has errors (with `--force` the report is written all
+the same, marked 「未通过校验」), or a file could not be read or written; 2 the command line is
+wrong; 3 an internal error (a bug: please report it with `--debug`); 130 interrupted.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import signal
 import sys
 import traceback
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -26,62 +32,146 @@ from rich.table import Table
 
 from reportkit import api, batch, sheet, skeleton
 from reportkit.check import check
-from reportkit.errors import DataError, Problem, ReportkitError
+from reportkit.errors import DataError, OutputError, Problem, ReportkitError
 from reportkit.fill import fill as fill_totals
-from reportkit.load import last_year, load
-from reportkit.messages import LANGS, translate
+from reportkit.load import read_string
+from reportkit.messages import LANGS, click_text, default_language, translate
 from reportkit.model import LEVEL_LABELS, Report
 from reportkit.output import write
 from reportkit.pdf import convert
 
+INTERNAL_ERROR = 3
+STDIO = "-"  # a data file read from standard input, or a document written to standard output
+
 
 def _language(argv: Sequence[str]) -> str:
+    """Return the language asked for anywhere on the command line, else the default."""
     for i, arg in enumerate(argv):
+        if arg == "--":
+            break
         if arg == "--lang" and i + 1 < len(argv):
             return argv[i + 1] if argv[i + 1] in LANGS else "zh"
         if arg.startswith("--lang="):
             value = arg.split("=", 1)[1]
             return value if value in LANGS else "zh"
-    env = os.environ.get("REPORTKIT_LANG", "zh")
-    return env if env in LANGS else "zh"
+    return default_language()
+
+
+# ---------------------------------------------------------------------------------------------
+# The console: what it can show, and click's words in the clerk's language
+
+# Signs a legacy console (GBK, ASCII) cannot show, and what stands in for them.
+_STAND_INS = {"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2026": "...", "\u00d7": "x"}
+
+
+def _fit(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: replace what the console's encoding cannot show by the nearest
+    sign it can (ASCII minus for U+2212, the half-width form of a full-width sign), else ?."""
+    assert isinstance(error, UnicodeEncodeError)
+    encoding = error.encoding
+    out = []
+    for char in error.object[error.start : error.end]:
+        for candidate in (_STAND_INS.get(char, ""), unicodedata.normalize("NFKC", char)):
+            try:
+                if candidate:
+                    candidate.encode(encoding)
+                    out.append(candidate)
+                    break
+            except UnicodeEncodeError:
+                continue
+        else:
+            out.append("?")
+    return "".join(out), error.end
+
+
+codecs.register_error("reportkit-fit", _fit)
+
+
+def _fit_console() -> None:
+    """Make printing never fail on a console that cannot show every character (a Windows
+    console in GBK, a pipe in ASCII): a result must never be lost to a print."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="reportkit-fit")
+
+
+def _speak_click(lang: str) -> None:
+    """Have click write its own words (usage, help headings, its errors) in `lang`."""
+
+    def gettext(message: str) -> str:
+        return click_text(lang, message)
+
+    def ngettext(singular: str, plural: str, count: int) -> str:
+        return click_text(lang, singular if count == 1 else plural)
+
+    for module in (click.core, click.exceptions, click.formatting, click.types, click.parser):
+        if hasattr(module, "_"):
+            module._ = gettext  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext  # type: ignore[attr-defined]
+    click.decorators._ = gettext  # type: ignore[attr-defined]
+    # help columns line up by what a terminal shows: a Chinese character takes two cells
+    click.formatting.term_len = lambda text: cell_len(click.unstyle(text))  # type: ignore[attr-defined,assignment]
+
+
+# ---------------------------------------------------------------------------------------------
+# Printing
 
 
 class Printer:
-    """Writes messages for people: results to stdout, problems and notes to stderr."""
+    """Writes messages for people: results to stdout, problems and notes to stderr.
 
-    def __init__(self, lang: str) -> None:
+    `verbosity` is -1 with --quiet (errors only), 0 by default, 1 with --verbose (warnings of
+    every agency of a batch too).
+    """
+
+    def __init__(self, lang: str, verbosity: int = 0, debug: bool = False) -> None:
         self.lang = lang
+        self.verbosity = verbosity
+        self.debug = debug
         self.out = Console(highlight=False, soft_wrap=True)
         self.err = Console(stderr=True, highlight=False, soft_wrap=True)
 
     def say(self, code: str, **params: Any) -> None:
-        self.out.print(escape(translate(code, self.lang, **params)))
+        if self.verbosity >= 0:
+            self.out.print(escape(translate(code, self.lang, **params)))
 
     def note(self, code: str, **params: Any) -> None:
-        self.err.print(escape(translate(code, self.lang, **params)))
+        if self.verbosity >= 0:
+            self.err.print(escape(translate(code, self.lang, **params)))
+
+    def problems(self, problems: Sequence[Problem], *, stdout: bool = False) -> None:
+        console = self.out if stdout else self.err
+        for problem in problems:
+            if problem.severity != "error" and self.verbosity < 0:
+                continue
+            style = "red" if problem.severity == "error" else "yellow"
+            console.print(escape(problem.format(self.lang)), style=style)
 
     def summary(self, result: batch.Result) -> None:
-        """Print the batch's summary table, and every failing agency's problems above it."""
+        """Print the batch's summary table, and the problems above it: every failing agency's,
+        and with --verbose every agency's warnings too."""
         for agency in result.agencies:
-            if agency.status == "failed":
+            if agency.status == "failed" or self.verbosity > 0:
                 self.problems(agency.problems)
+        if self.verbosity < 0:
+            return
         table = Table(box=box.SIMPLE)
         for code in ("col_agency", "col_status", "col_errors", "col_warnings", "col_output"):
             table.add_column(translate(code, self.lang))
-        counts = {"rendered": 0, "unchanged": 0, "failed": 0, "forced": 0}
         for a in result.agencies:
-            counts[a.status] += 1
-            output = a.output.name if a.output and a.status != "failed" else ""
-            style = "red" if a.status == "failed" else None
+            output = a.output.name if a.output else ""
             table.add_row(
                 escape(a.name),
                 batch.status_text(a, self.lang),
                 str(len(a.errors)),
                 str(len(a.warnings)),
                 escape(output),
-                style=style,
+                style="red" if a.status == "failed" else None,
             )
         self.out.print(table)
+        counts = result.counts()
         self.say(
             "batch_done",
             total=len(result.agencies),
@@ -89,12 +179,12 @@ class Printer:
             unchanged=counts["unchanged"],
             failed=counts["failed"],
         )
+        if any(a.warnings for a in result.agencies) and self.verbosity == 0:
+            self.say("batch_warnings_hint")
 
-    def problems(self, problems: Sequence[Problem], *, stdout: bool = False) -> None:
-        console = self.out if stdout else self.err
-        for problem in problems:
-            style = "red" if problem.severity == "error" else "yellow"
-            console.print(escape(problem.format(self.lang)), style=style)
+
+# ---------------------------------------------------------------------------------------------
+# The commands
 
 
 def build(lang: str) -> click.Group:
@@ -105,27 +195,95 @@ def build(lang: str) -> click.Group:
 
     settings = {"help_option_names": ["-h", "--help"]}
 
-    @click.group(help=t("help_main"), context_settings=settings)
-    @click.version_option(package_name="reportkit", help=t("help_version"))
-    @click.help_option("-h", "--help", help=t("help_help"))
-    @click.option("--lang", type=click.Choice(LANGS), default=lang, help=t("help_lang"))
-    @click.option("--debug", is_flag=True, help=t("help_debug"))
-    @click.pass_context
-    def main(ctx: click.Context, lang: str, debug: bool) -> None:
-        ctx.obj = Printer(lang)
+    def set_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        if value and isinstance(ctx.find_root().obj, Printer):
+            ctx.find_root().obj.verbosity = -1 if param.name == "quiet" else 1
 
-    def command(name: str, help_code: str) -> Any:
+    def common(function: Any) -> Any:
+        """Options every command takes, wherever they stand on the line."""
+        for option in (
+            click.option(
+                "--lang",
+                type=click.Choice(LANGS),
+                default=lang,
+                expose_value=False,
+                help=t("help_lang"),
+            ),
+            click.option(
+                "-q",
+                "--quiet",
+                is_flag=True,
+                expose_value=False,
+                callback=set_verbosity,
+                help=t("help_quiet"),
+            ),
+            click.option(
+                "-v",
+                "--verbose",
+                is_flag=True,
+                expose_value=False,
+                callback=set_verbosity,
+                help=t("help_verbose"),
+            ),
+            click.option("--debug", is_flag=True, expose_value=False, help=t("help_debug")),
+            click.help_option("-h", "--help", help=t("help_help")),
+        ):
+            function = option(function)
+        return function
+
+    @click.group(
+        help=t("help_main"),
+        context_settings=settings,
+        options_metavar=t("metavar_options"),
+        subcommand_metavar=t("metavar_command"),
+    )
+    @click.version_option(package_name="reportkit", help=t("help_version"))
+    @common
+    @click.pass_context
+    def main(ctx: click.Context) -> None:
+        if not isinstance(ctx.obj, Printer):
+            ctx.obj = Printer(lang)
+
+    shared = {"lang", "quiet", "verbose", "debug", "help"}
+
+    def command(name: str, help_code: str, group: click.Group = main) -> Any:
         def decorate(function: Any) -> Any:
-            function = click.help_option("-h", "--help", help=t("help_help"))(function)
-            return main.command(name=name, help=t(help_code))(function)
+            made = group.command(
+                name=name, help=t(help_code), options_metavar=t("metavar_options")
+            )(common(function))
+            # the command's own options first in its help, the ones every command takes after
+            made.params.sort(key=lambda p: p.name in shared)
+            return made
 
         return decorate
 
+    data_argument = click.argument(
+        "data", type=click.Path(path_type=Path), metavar=t("metavar_data")
+    )
+    previous_option = click.option(
+        "--previous",
+        type=click.Path(path_type=Path),
+        metavar=t("metavar_file"),
+        help=t("help_previous"),
+    )
+    template_option = click.option(
+        "--template",
+        type=click.Path(path_type=Path),
+        metavar=t("metavar_template"),
+        help=t("help_template"),
+    )
+
     @command("render", "help_render")
-    @click.argument("data", type=click.Path(path_type=Path))
-    @click.option("-o", "--output", type=click.Path(path_type=Path), help=t("help_output"))
-    @click.option("--template", type=click.Path(path_type=Path), help=t("help_template"))
-    @click.option("--previous", type=click.Path(path_type=Path), help=t("help_previous"))
+    @data_argument
+    @click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path),
+        metavar=t("metavar_file"),
+        help=t("help_output_docx"),
+    )
+    @template_option
+    @previous_option
     @click.option("--force", is_flag=True, help=t("help_force"))
     @click.option("--pdf", "pdf", is_flag=True, help=t("help_pdf"))
     @click.pass_obj
@@ -138,24 +296,46 @@ def build(lang: str) -> click.Group:
         force: bool,
         pdf: bool,
     ) -> None:
-        report = load(data)
+        source: Report | Path = data
+        if str(data) == STDIO:
+            if output is None:
+                raise click.UsageError(t("stdin_needs_output"))
+            source = _from_stdin(printer)
         try:
-            result = api.render(report, output, template=template, previous=previous, force=force)
+            if output is not None and str(output) == STDIO:
+                if pdf:
+                    raise click.UsageError(t("stdout_no_pdf"))
+                body, problems = api.render_bytes(
+                    source, template=template, previous=previous, force=force
+                )
+                printer.problems(problems)
+                sys.stdout.buffer.write(body)
+                sys.stdout.buffer.flush()
+                forced = any(p.severity == "error" for p in problems)
+            else:
+                result = api.render(
+                    source, output, template=template, previous=previous, force=force
+                )
+                printer.problems(result.problems)
+                forced = bool(result.errors)
+                printer.say("rendered", path=result.output)
+                if pdf:
+                    for made in convert([result.output]):
+                        printer.say("pdf_written", path=made)
         except DataError as exc:
+            if printer.debug:
+                traceback.print_exc()
             printer.problems(exc.problems)
-            if any(p.severity == "error" for p in exc.problems):
-                printer.note("not_written")
+            printer.note("not_written")
             raise click.exceptions.Exit(1) from exc
-        printer.problems(result.problems)
-        if result.errors:
+        if forced:
             printer.note("forced")
-        printer.say("rendered", path=result.output)
-        if pdf:
-            for made in convert([result.output]):
-                printer.say("pdf_written", path=made)
+            raise click.exceptions.Exit(1)
 
     @command("check", "help_check")
-    @click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
+    @click.argument(
+        "data", nargs=-1, required=True, type=click.Path(path_type=Path), metavar=t("metavar_data")
+    )
     @click.option(
         "--format",
         "fmt",
@@ -164,7 +344,7 @@ def build(lang: str) -> click.Group:
         help=t("help_format"),
     )
     @click.option("--strict", is_flag=True, help=t("help_strict"))
-    @click.option("--previous", type=click.Path(path_type=Path), help=t("help_previous"))
+    @previous_option
     @click.option("--fill", is_flag=True, help=t("help_fill"))
     @click.pass_obj
     def check_command(
@@ -178,14 +358,21 @@ def build(lang: str) -> click.Group:
         problems: list[Problem] = []
         passed = []
         for path in data:
-            try:
+            if str(path) == STDIO:
                 if fill:
-                    for key in fill_totals(path):
-                        printer.note("filled", file=path, path=key)
-                report = load(path)
-                found = check(report, last_year(report, previous))
-            except DataError as exc:
-                found = exc.problems
+                    raise click.UsageError(t("stdin_no_fill"))
+                reading = read_string(sys.stdin.read(), "<stdin>")
+                found = reading.problems + (
+                    check(reading.report, previous) if reading.report is not None else []
+                )
+            else:
+                if fill:
+                    try:
+                        for key in fill_totals(path):
+                            printer.note("filled", file=path, path=key)
+                    except DataError:
+                        pass  # the check below reports what stops the file being read
+                found = check(path, previous)
             problems += found
             if not found:
                 passed.append(path)
@@ -202,18 +389,18 @@ def build(lang: str) -> click.Group:
             errors = sum(p.severity == "error" for p in problems)
             if problems:
                 printer.say("problems_found", errors=errors, warnings=len(problems) - errors)
-        failing = [p for p in problems if p.severity == "error" or strict]
-        if failing:
+        if any(p.severity == "error" or strict for p in problems):
             raise click.exceptions.Exit(1)
 
     @command("batch", "help_batch")
-    @click.argument("county", type=click.Path(path_type=Path))
+    @click.argument("county", type=click.Path(path_type=Path), metavar=t("metavar_county"))
     @click.option(
         "-o",
         "--output",
         "out_dir",
         type=click.Path(path_type=Path),
         required=True,
+        metavar=t("metavar_folder"),
         help=t("help_out_dir"),
     )
     @click.option(
@@ -221,15 +408,20 @@ def build(lang: str) -> click.Group:
         "--jobs",
         type=click.IntRange(min=1),
         default=os.cpu_count() or 1,
-        show_default=True,
+        metavar="N",
         help=t("help_jobs"),
     )
-    @click.option("--previous", type=click.Path(path_type=Path), help=t("help_previous_dir"))
+    @click.option(
+        "--previous",
+        type=click.Path(path_type=Path),
+        metavar=t("metavar_folder"),
+        help=t("help_previous_dir"),
+    )
     @click.option("--pdf", "pdf", is_flag=True, help=t("help_pdf"))
     @click.option("--force", is_flag=True, help=t("help_force_batch"))
     @click.option("--rebuild", is_flag=True, help=t("help_rebuild"))
     @click.option("--totals", is_flag=True, help=t("help_totals"))
-    @click.option("--template", type=click.Path(path_type=Path), help=t("help_template"))
+    @template_option
     @click.pass_obj
     def batch_command(
         printer: Printer,
@@ -254,6 +446,7 @@ def build(lang: str) -> click.Group:
             TimeElapsedColumn(),
             console=printer.err,
             transient=True,
+            disable=printer.verbosity < 0,
         ) as bar:
             task = bar.add_task(t("batch_progress"), total=total)
             result = batch.run(county, out_dir, options, progress=lambda agency: bar.advance(task))
@@ -278,11 +471,28 @@ def build(lang: str) -> click.Group:
             raise click.exceptions.Exit(1)
 
     @command("new", "help_new")
-    @click.option("--agency", help=t("help_agency"))
-    @click.option("--year", type=click.IntRange(min=2021, max=2100), help=t("help_year"))
+    @click.option("--agency", metavar=t("metavar_name"), help=t("help_agency"))
+    @click.option(
+        "--year",
+        type=click.IntRange(min=2021, max=2100),
+        metavar=t("metavar_year"),
+        help=t("help_year"),
+    )
     @click.option("--level", type=click.Choice(list(LEVEL_LABELS)), help=t("help_level"))
-    @click.option("--from", "last", type=click.Path(path_type=Path), help=t("help_from"))
-    @click.option("-o", "--output", type=click.Path(path_type=Path), help=t("help_output"))
+    @click.option(
+        "--from",
+        "last",
+        type=click.Path(path_type=Path),
+        metavar=t("metavar_file_or_folder"),
+        help=t("help_from"),
+    )
+    @click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path),
+        metavar=t("metavar_file"),
+        help=t("help_output"),
+    )
     @click.pass_obj
     def new(
         printer: Printer,
@@ -297,24 +507,37 @@ def build(lang: str) -> click.Group:
             skeleton.rollover(last, target, year)
             printer.say("rolled", path=target)
             return
-        if not agency or not year:
+        if not agency or not agency.strip() or not year:
             raise click.UsageError(t("new_needs"))
-        target = output or Path(f"{skeleton.short_name(agency)}-{year}.toml")
+        target = output or skeleton.default_name(agency, year)
         if target.exists():
-            raise ReportkitError(Problem("output_exists", file=str(target)))
+            raise OutputError(Problem("output_exists", file=str(target)))
         write(skeleton.skeleton(agency, year, level).encode("utf-8"), target)
         printer.say("skeleton_written", path=target)
+        if level is None:
+            guess = skeleton.guess_level(agency)
+            label = LEVEL_LABELS[guess.level]
+            printer.note("level_guessed", level=guess.level, label=label, why=guess.why)
 
-    @main.group(name="sheet", help=t("help_sheet"))
-    @click.help_option("-h", "--help", help=t("help_help"))
+    @main.group(
+        name="sheet",
+        help=t("help_sheet"),
+        options_metavar=t("metavar_options"),
+        subcommand_metavar=t("metavar_command"),
+    )
+    @common
     def sheet_group() -> None:
         pass
 
-    @sheet_group.command(name="export", help=t("help_sheet_export"))
-    @click.help_option("-h", "--help", help=t("help_help"))
-    @click.argument("county", type=click.Path(path_type=Path))
+    @command("export", "help_sheet_export", sheet_group)
+    @click.argument("county", type=click.Path(path_type=Path), metavar=t("metavar_county"))
     @click.option(
-        "-o", "--output", type=click.Path(path_type=Path), required=True, help=t("help_output")
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path),
+        required=True,
+        metavar=t("metavar_file"),
+        help=t("help_output"),
     )
     @click.pass_obj
     def sheet_export(printer: Printer, county: Path, output: Path) -> None:
@@ -324,10 +547,9 @@ def build(lang: str) -> click.Group:
         if problems:
             raise click.exceptions.Exit(1)
 
-    @sheet_group.command(name="import", help=t("help_sheet_import"))
-    @click.help_option("-h", "--help", help=t("help_help"))
-    @click.argument("source", type=click.Path(path_type=Path))
-    @click.argument("county", type=click.Path(path_type=Path))
+    @command("import", "help_sheet_import", sheet_group)
+    @click.argument("source", type=click.Path(path_type=Path), metavar=t("metavar_sheet"))
+    @click.argument("county", type=click.Path(path_type=Path), metavar=t("metavar_county"))
     @click.pass_obj
     def sheet_import(printer: Printer, source: Path, county: Path) -> None:
         notes: list[Problem] = []
@@ -347,37 +569,56 @@ def build(lang: str) -> click.Group:
     return main
 
 
+def _from_stdin(printer: Printer) -> Report:
+    """Return the report read from standard input; raise `DataError` with every problem."""
+    reading = read_string(sys.stdin.read(), "<stdin>")
+    if reading.report is None:
+        raise DataError(reading.problems)
+    if reading.problems:
+        raise DataError(reading.problems + check(reading.report))
+    return reading.report
+
+
 def _terminate(signum: int, frame: Any) -> None:
-    """SIGTERM ends the run like Ctrl-C: files being written are finished or removed."""
+    """SIGTERM and SIGHUP end the run like Ctrl-C: files being written are finished or removed."""
     raise KeyboardInterrupt
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run the command line; exits with 0 on success, 1 on a problem, 2 on a usage error."""
+    """Run the command line and exit with its code (see the module docstring)."""
     args = list(sys.argv[1:] if argv is None else argv)
     lang = _language(args)
-    printer = Printer(lang)
-    if hasattr(signal, "SIGTERM"):
-        signal.signal(signal.SIGTERM, _terminate)
+    _fit_console()
+    _speak_click(lang)
+    debug = "--debug" in args
+    printer = Printer(lang, debug=debug)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _terminate)
+    run: Callable[[], Any] = lambda: build(lang).main(  # noqa: E731
+        args, prog_name="reportkit", standalone_mode=False, obj=printer
+    )
     try:
         # without standalone mode, click returns a command's exit code instead of exiting
-        code = build(lang).main(args, prog_name="reportkit", standalone_mode=False)
+        code = run()
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except (click.exceptions.Abort, KeyboardInterrupt):
+        printer.verbosity = max(printer.verbosity, 0)
         printer.note("interrupted")
         sys.exit(130)
     except ReportkitError as exc:
-        if "--debug" in args:
+        if debug:
             traceback.print_exc()
         printer.problems(exc.problems)
         sys.exit(1)
     except Exception as exc:
-        if "--debug" in args:
+        if debug:
             raise
+        printer.verbosity = max(printer.verbosity, 0)
         printer.note("internal_error", detail=f"{type(exc).__name__}: {exc}")
-        sys.exit(1)
+        sys.exit(INTERNAL_ERROR)
     sys.exit(code if isinstance(code, int) else 0)

@@ -42,17 +42,66 @@ def set_cell(row: Any, index: int, column: str, value: Any) -> None:
         row[column] = number(value)
 
 
-def add_row(table: Any, key: str, values: list[Any], before: str = "carried_forward") -> None:
-    """Add a row the file leaves out, in its place on the form: before the key `before`."""
-    array = tomlkit.array()
-    array.extend(number(v) for v in values)
-    container = table.value
-    keys = [k.key if k is not None else None for k, _ in container.body]
-    if before in keys:
-        # tomlkit has no public insert-at; its container keeps comments and order through this
-        container._insert_at(keys.index(before), key, array)
-    else:
+def append_cell(table: Any, key: str, column: str, value: Any) -> None:
+    """Add the cell a row leaves off (its 总计): a list written on one line gets the number
+    right-aligned like the one before it, its comment kept; a keyed row gets the key."""
+    row = table[key]
+    text = row.as_string().strip() if isinstance(row, Array) else ""
+    if not (text.startswith("[") and text.endswith("]") and "\n" not in text and len(row)):
+        set_cell(row, len(row), column, value)
+        return
+    width = len(text[1:-1].split(",")[-1])
+    fresh = tomlkit.parse(f"x = {text[:-1]},{str(number(value)).rjust(width)}]")["x"]
+    fresh.trivia.comment_ws = row.trivia.comment_ws
+    fresh.trivia.comment = row.trivia.comment
+    table[key] = fresh
+
+
+def add_row(
+    table: Any, key: str, values: list[Any], before: str = "carried_forward", label: str = ""
+) -> None:
+    """Add a row the file leaves out, in its place on the form (before the key `before`),
+    laid out like that row: the key padded the same, each number right-aligned under the
+    number above, and the row's label as its comment."""
+    body = table.value.body
+    keys = [k.key if k is not None else None for k, _ in body]
+    if before not in keys:
+        array = tomlkit.array()
+        array.extend(number(v) for v in values)
         table[key] = array
+        return
+    index = keys.index(before)
+    neighbour_key, neighbour = body[index]
+    line = f"{key} = {_aligned(values, neighbour)}"
+    width = len(neighbour_key.as_string())
+    if width > len(key) and isinstance(neighbour, Array):
+        line = f"{key:<{width}}= {_aligned(values, neighbour)}"
+    if label:
+        line += f"  # {label}"
+    made = tomlkit.parse(line + "\n")
+    new_key, new_value = made.body[0]
+    insert(table, new_key, new_value, index)
+
+
+def _aligned(values: list[Any], like: Any) -> str:
+    """Return `values` as a TOML array, each number as wide as the one above it in `like`."""
+    texts = [str(number(v)) for v in values]
+    if not isinstance(like, Array):
+        return "[" + ", ".join(texts) + "]"
+    widths = [len(part) for part in like.as_string().strip()[1:-1].split(",")]
+    if len(widths) != len(texts):
+        return "[" + ", ".join(texts) + "]"
+    cells = [text.rjust(width) for text, width in zip(texts, widths, strict=True)]
+    return "[" + ",".join(cells) + "]"
+
+
+def insert(table: Any, key: Any, item: Any, index: int | None) -> None:
+    """Put `key = item` at position `index` of the table's body (None: at its end)."""
+    if index is None:
+        table[key] = item
+    else:
+        # tomlkit has no public insert-at; its container keeps comments and order through this
+        table.value._insert_at(index, key, item)
 
 
 def number(value: Any) -> Any:

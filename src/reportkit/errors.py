@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from reportkit.messages import translate
+from reportkit.messages import default_language, translate
 
 Severity = Literal["error", "warning"]
 
@@ -70,10 +70,15 @@ class ReportkitError(Exception):
 
     def __init__(self, problems: list[Problem] | Problem) -> None:
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
-        super().__init__("\n".join(p.format("en") for p in self.problems))
+        super().__init__(self.problems)
 
     def format(self, lang: str = "zh") -> str:
+        """Return the problems, one line each, in `lang`."""
         return "\n".join(p.format(lang) for p in self.problems)
+
+    def __str__(self) -> str:
+        # in the language a clerk reads by default (REPORTKIT_LANG=en for English)
+        return self.format(default_language())
 
 
 class DataError(ReportkitError):

@@ -9,21 +9,24 @@ on, the table's own label, and a message a clerk understands.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import tomllib
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pydantic
 from pydantic import BaseModel
 
 from reportkit.errors import DataError, Problem
 from reportkit.locate import KeyLines, Locator
+from reportkit.messages import Msg
 from reportkit.model import Report, label_of
 
 Loc = tuple[str | int, ...]
@@ -38,31 +41,83 @@ def load(path: str | Path) -> Report:
 
     A file in a county folder (beside a `county.toml`) inherits the shared file's values.
     """
+    return read(path).whole()
+
+
+@dataclass
+class Reading:
+    """What reading a data file gave: the report, whole or in part, and what was wrong.
+
+    When some tables or keys do not fit the format, `report` still holds every top-level part
+    that does (`report.has(name)`), so that the checks can run on what was read and every
+    problem is reported at once; `broken` names the parts that could not be read.
+    """
+
+    report: Report | None  # None: the file could not be read as TOML at all
+    problems: list[Problem] = field(default_factory=list)
+    broken: frozenset[str] = frozenset()
+
+    def whole(self) -> Report:
+        """Return the report; raise `DataError` with the problems when it was read in part."""
+        if self.report is None or self.problems:
+            raise DataError(self.problems)
+        return self.report
+
+
+def read_string(text: str, source: str = "<data>") -> Reading:
+    """Return what the TOML `text` holds, whole or in part; `source` names it in messages."""
+    return read_texts([(source, text)])
+
+
+def read(path: str | Path) -> Reading:
+    """Return what the TOML file at `path` holds, whole or in part (see `Reading`)."""
     file = Path(path)
     shared = file.parent / SHARED
-    if file.name != SHARED and shared.is_file():
-        return load_layers([shared, file], drop=NOT_INHERITED)
-    return parse(read_text(path), str(path))
+    try:
+        if file.name != SHARED and shared.is_file():
+            return read_layers([shared, file], drop=NOT_INHERITED)
+        return read_texts([(path, read_text(path))])
+    except DataError as exc:
+        return Reading(None, exc.problems)
 
 
 def last_year(report: Report, previous: Report | Path | str | None = None) -> Report | None:
     """Return last year's report: `previous` if given, else the file the data's `previous` key
-    names (relative to the file that names it), else None."""
+    names (relative to the file that names it), else None.
+
+    Last year's report must be another file, of the year before: anything else is refused
+    with a located problem, since every check across years would compare the wrong figures.
+    """
     if isinstance(previous, Report):
         return previous
     if previous is not None:
-        return load(previous)
-    if not report.previous:
-        return None
-    file, line = report.where("previous")
-    path = Path(os.path.normpath(Path(file).parent / report.previous))
-    if not path.is_file():
+        path, file, line, key = Path(previous), str(previous), None, ""
+    else:
+        name = getattr(report, "previous", "")  # a report read in part may lack it
+        if not name:
+            return None
+        file, line = report.where("previous")
+        path, key = Path(os.path.normpath(Path(file).parent / name)), "previous"
+        if not path.is_file():
+            raise DataError(
+                Problem(
+                    "previous_not_found", {"previous": str(path)}, file=file, path=key, line=line
+                )
+            )
+    if report.source and path.is_file() and path.resolve() == Path(report.source).resolve():
+        raise DataError(Problem("previous_is_self", {}, file=file, path=key, line=line))
+    last = load(path)
+    if report.has("year") and last.year != report.year - 1:
         raise DataError(
             Problem(
-                "previous_not_found", {"previous": str(path)}, file=file, path="previous", line=line
+                "previous_wrong_year",
+                {"previous": path.name, "found": last.year, "expected": report.year - 1},
+                file=file,
+                path=key,
+                line=line,
             )
         )
-    return load(path)
+    return last
 
 
 def read_text(path: str | Path) -> str:
@@ -109,13 +164,105 @@ def parse_toml(text: str, source: str = "<data>") -> dict[str, Any]:
     if not text.strip():
         raise DataError(Problem("empty_file", file=source))
     try:
-        return tomllib.loads(text, parse_float=Decimal)
+        data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        line = int(match.group(1)) if match else text.count("\n") + 1  # "at end of document"
+        raise DataError(syntax_problem(str(exc), text, source)) from exc
+    except RecursionError as exc:  # arrays or inline tables nested thousands deep
+        raise DataError(Problem("too_deep", file=source)) from exc
+    too_deep = _deeper_than(data, MAX_DEPTH)
+    if too_deep is not None:
+        line = KeyLines(text).find(too_deep[:MAX_DEPTH])
         raise DataError(
-            Problem("toml_syntax", {"detail": str(exc)}, file=source, line=line)
-        ) from exc
+            Problem("too_deep", file=source, path=_dotted(too_deep[:3]) + "…", line=line)
+        )
+    return data
+
+
+MAX_DEPTH = 32  # no data file nests deeper than a handful of levels; every stage recurses
+
+
+def _deeper_than(data: Mapping[str, Any], limit: int) -> Loc | None:
+    """Return the key path of a place nested deeper than `limit`, if there is one (iteratively:
+    the check must not itself run out of stack)."""
+    stack: list[tuple[Loc, Any]] = [((), data)]
+    while stack:
+        loc, node = stack.pop()
+        if len(loc) > limit:
+            return loc
+        if isinstance(node, Mapping):
+            stack.extend(((*loc, str(k)), v) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend(((*loc, i), v) for i, v in enumerate(node))
+    return None
+
+
+# tomllib's messages (as of Python 3.11–3.13), and what each means for a clerk.
+_SYNTAX = (
+    (r"Illegal character '\\n'|Unterminated string", "toml_unclosed_string"),
+    (r"Illegal character (?P<char>.+)", "toml_illegal_char"),
+    (r"Expected newline or end of document", "toml_after_statement"),
+    (r"Invalid date or datetime", "toml_bad_date"),
+    (r"Invalid value", "toml_invalid_value"),
+    (r"Unclosed array", "toml_unclosed_array"),
+    (r"Unclosed inline table", "toml_unclosed_table"),
+    (r"Cannot overwrite|Cannot declare|Duplicate|Cannot redefine|Cannot mutate", "toml_duplicate"),
+    (r"Expected '=' after a key", "toml_expected_equals"),
+    (r"Invalid initial character for a key part", "toml_bad_key"),
+    (r"Invalid statement", "toml_invalid_statement"),
+    (r"Expected '\]\]?' at the end", "toml_unclosed_header"),
+    (r"Unescaped", "toml_backslash"),
+    (
+        r"(?P<detail>Found invalid character.*|Invalid hex value|Escaped character.*)",
+        "toml_bad_escape",
+    ),
+)
+_FULLWIDTH = re.compile("[【】［］｛｝“”‘’＝＂＇]")
+_FULLWIDTH_DIGITS = re.compile("[０-９]+")
+_CN_COMMA = re.compile(r"\d\s*([，、])\s*\d")
+_LOOSE_DATE = re.compile(r"^\s*(?:date|deadline)\s*=\s*(?!\d{4}-\d{2}-\d{2}\s*(?:#|$))\S")
+
+
+def syntax_problem(message: str, text: str, source: str) -> Problem:
+    """Return the located, explained problem for tomllib's error `message` about `text`: what
+    is wrong, in the clerk's words, and a hint for the usual mistakes on that line."""
+    place = re.search(r"\(at line (\d+), column (\d+)\)$", message)
+    detail = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)$", "", message)
+    lines = text.split("\n")
+    line = int(place.group(1)) if place else len(lines)
+    what: Msg | None = None
+    for pattern, code in _SYNTAX:
+        match = re.match(pattern, detail)
+        if match:
+            what = Msg(code, match.groupdict())
+            break
+    if what is None:
+        return Problem("toml_syntax", {"detail": detail}, file=source, line=line)
+    hint = _hint(lines[line - 1] if 0 < line <= len(lines) else "")
+    params: dict[str, Any] = {"what": what, "hint": hint or ""}
+    if place:
+        return Problem(
+            "toml_error", {**params, "column": int(place.group(2))}, file=source, line=line
+        )
+    return Problem("toml_error_end", params, file=source, line=line)
+
+
+def _hint(line: str) -> Msg | None:
+    """Return a hint for the common mistakes a line of TOML shows, outside its strings."""
+    code = re.sub(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'', "", line).split("#", 1)[0]
+    if _LOOSE_DATE.match(line):
+        return Msg("toml_hint_date")
+    found = _FULLWIDTH.findall(code)
+    if found:
+        return Msg("toml_hint_fullwidth", {"chars": "".join(dict.fromkeys(found))})
+    digits = _FULLWIDTH_DIGITS.findall(code)
+    if digits:
+        return Msg("toml_hint_digits", {"chars": digits[0]})
+    comma = _CN_COMMA.search(code)
+    if comma:
+        return Msg("toml_hint_comma", {"chars": comma.group(1)})
+    if code.count('"') % 2 == 1 or line.split("#", 1)[0].count('"') % 2 == 1:
+        return Msg("toml_hint_quote")
+    return None
 
 
 def validate(
@@ -124,12 +271,79 @@ def validate(
     """Return the report for already-parsed TOML `data`; `text` is used to find line numbers
     (or `locator`, for data merged from several files)."""
     locator = locator or Locator([(source, KeyLines(text))])
+    return _validated(data, locator).whole()
+
+
+def _validated(data: Mapping[str, Any], locator: Locator) -> Reading:
     data, notes = _strip_control_characters(data, locator)
     try:
         report = Report.model_validate(data)
     except pydantic.ValidationError as exc:
-        raise DataError(_problems(exc.errors(), data, locator)) from exc
-    return report.located(locator, notes)
+        errors = exc.errors()
+        # the places that could not be read (an unknown key is a problem, but spoils nothing)
+        locs = [_in_data(tuple(e["loc"]), data, e["type"] == "missing") for e in errors]
+        broken = [
+            loc for loc, e in zip(locs, errors, strict=True) if e["type"] != "extra_forbidden"
+        ]
+        partial = _partial(Report, data, broken)
+        assert isinstance(partial, Report)
+        places = frozenset(_dotted(loc) for loc in broken)
+        partial.located(locator, notes, places)
+        return Reading(
+            partial, _problems(errors, data, locator), frozenset(str(b[0]) for b in broken if b)
+        )
+    return Reading(report.located(locator, notes))
+
+
+# Models read field by field when they do not fit as a whole: the tables and their groups. Rows,
+# paragraphs and the agency are read whole or not at all.
+_PIECEWISE = (
+    "Report",
+    "Proactive",
+    "Applications",
+    "Withheld",
+    "Unavailable",
+    "NotProcessed",
+    "OtherHandling",
+    "Appeals",
+)
+
+
+def _partial(model: type[BaseModel], data: Any, broken: list[Loc]) -> BaseModel:
+    """Return `model` holding every field of `data` that is valid on its own; the fields at
+    the places `broken` are read piece by piece (tables) or left out (anything else)."""
+    good: dict[str, Any] = {}
+    bad = {str(loc[0]) for loc in broken if loc}
+    for name, info in model.model_fields.items():
+        if name not in data:
+            if not info.is_required() and name not in bad:
+                good[name] = info.get_default(call_default_factory=True)
+            continue
+        if name not in bad:
+            good[name] = _adapter(model, name).validate_python(data[name])
+            continue
+        inner = _model_in(info.annotation)
+        below = [loc[1:] for loc in broken if loc and loc[0] == name]
+        if (
+            inner is not None
+            and inner.__name__ in _PIECEWISE
+            and isinstance(data[name], Mapping)
+            and all(below)  # the table itself is fine as a table; something in it is not
+        ):
+            good[name] = _partial(inner, data[name], below)
+    made = model.model_construct(**good)
+    for name in bad - set(good):
+        made.__dict__.pop(name, None)  # model_construct fills in defaults
+    return made
+
+
+@functools.cache
+def _adapter(model: type[BaseModel], name: str) -> pydantic.TypeAdapter[Any]:
+    info = model.model_fields[name]
+    annotated: Any = (
+        Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    )
+    return pydantic.TypeAdapter(annotated)
 
 
 # Characters XML 1.0 forbids (tab, newline and carriage return are allowed): they cannot appear
@@ -170,16 +384,29 @@ def load_layers(paths: Sequence[Path | str], drop: Sequence[str] = ()) -> Report
     """Return the report written across the files `paths`, each overriding the ones before it
     key by key (a county's shared file, then an agency's own). Top-level tables named in `drop`
     are left out of the first file (they configure the batch, not a report)."""
+    return read_layers(paths, drop).whole()
+
+
+def read_layers(paths: Sequence[Path | str], drop: Sequence[str] = ()) -> Reading:
+    """Return what the files `paths` hold together, whole or in part (see `load_layers`)."""
+    return read_texts([(path, read_text(path)) for path in paths], drop)
+
+
+def read_texts(layers: Sequence[tuple[Path | str, str]], drop: Sequence[str] = ()) -> Reading:
+    """Return what the texts of `layers` (file name, its text) hold together, as `read_layers`
+    reads files: for text not yet written to its file (an edit being checked first)."""
     merged: dict[str, Any] = {}
-    layers = []
-    for number, path in enumerate(paths):
-        text = read_text(path)
-        data = parse_toml(text, str(path))
-        if number == 0:
-            data = {k: v for k, v in data.items() if k not in drop}
-        merged = merge(merged, data)
-        layers.append((str(path), KeyLines(text)))
-    return validate(merged, locator=Locator(layers))
+    where = []
+    try:
+        for number, (path, text) in enumerate(layers):
+            data = parse_toml(text, str(path))
+            if number == 0 and len(layers) > 1:
+                data = {k: v for k, v in data.items() if k not in drop}
+            merged = merge(merged, data)
+            where.append((str(path), KeyLines(text)))
+    except DataError as exc:
+        return Reading(None, exc.problems)
+    return _validated(merged, Locator(where))
 
 
 def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -270,7 +497,15 @@ def _explain(error: Any, loc: Loc) -> tuple[str, dict[str, Any]]:
     if kind == "list_type":
         return "not_list", {"found": found}
     if kind == "literal_error":
-        return "bad_choice", {"allowed": ctx.get("expected", ""), "found": found}
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        if loc[-2:] == ("agency", "level"):
+            close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.5)
+            return "bad_level", {
+                "allowed": Msg("level_choices"),
+                "found": found,
+                "suggestion": Msg("did_you_mean", {"value": close[0]}) if close else "",
+            }
+        return "bad_choice", {"allowed": " / ".join(f'"{c}"' for c in choices), "found": found}
     if kind in ("row_length", "row_length_exact"):
         return kind, dict(ctx)
     if kind in ("year_before_2021", "year_too_late"):

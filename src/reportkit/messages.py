@@ -7,9 +7,26 @@ which come from `reportkit.model` and are passed in as parameters.
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 LANGS = ("zh", "en")
+
+
+def default_language() -> str:
+    """Return the language messages use when none is asked for: REPORTKIT_LANG, else Chinese."""
+    lang = os.environ.get("REPORTKIT_LANG", "zh")
+    return lang if lang in LANGS else "zh"
+
+
+class Msg(NamedTuple):
+    """A message used as a parameter of another, translated in the same language."""
+
+    code: str
+    params: Mapping[str, Any] = MappingProxyType({})
+
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     # Reading the data file
@@ -40,6 +57,89 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "contained invisible control characters ({chars}); they were removed",
     ),
     "toml_syntax": ("TOML 格式错误：{detail}", "TOML syntax error: {detail}"),
+    "toml_error": (
+        "TOML 格式错误（第 {column} 列）：{what}{hint}",
+        "TOML syntax error (column {column}): {what}{hint}",
+    ),
+    "toml_error_end": (
+        "TOML 格式错误（文件末尾）：{what}{hint}",
+        "TOML syntax error (at the end of the file): {what}{hint}",
+    ),
+    "too_deep": (
+        "列表或表嵌套过深，无法读取",
+        "lists or tables are nested too deep to be read",
+    ),
+    "toml_unclosed_string": (
+        "字符串缺少结尾的引号",
+        "a string is missing its closing quote",
+    ),
+    "toml_illegal_char": (
+        "此处不能有字符 {char}",
+        "the character {char} cannot stand here",
+    ),
+    "toml_after_statement": (
+        "一行只能写一项「键 = 值」，此处多出了内容",
+        "a line holds one 'key = value'; something extra follows it here",
+    ),
+    "toml_invalid_value": (
+        "值的写法不对：数字直接写，文字用英文双引号括起，列表用 [ ]",
+        "this value is not written right: numbers as they are, text in double quotes, lists in [ ]",
+    ),
+    "toml_bad_date": ("日期不成立或写法不对", "the date does not exist or is not written right"),
+    "toml_unclosed_array": (
+        "列表缺少结尾的 ]，或列表的各项之间缺少英文逗号",
+        "a list is missing its closing ], or a comma between its items",
+    ),
+    "toml_unclosed_table": (
+        "{ … } 缺少结尾的 }，或各项之间缺少英文逗号",
+        "a { … } is missing its closing }, or a comma between its items",
+    ),
+    "toml_duplicate": (
+        "同一个键或表写了两次",
+        "the same key or table is written twice",
+    ),
+    "toml_expected_equals": (
+        "键的后面应是英文等号 =",
+        "a key must be followed by an equals sign =",
+    ),
+    "toml_bad_key": (
+        "键名只能用英文字母、数字、_ 和 -（或用英文引号括起）",
+        "a key is made of ASCII letters, digits, _ and - (or written in double quotes)",
+    ),
+    "toml_invalid_statement": (
+        "这一行不是「键 = 值」或 [表名]",
+        "this line is neither 'key = value' nor [table]",
+    ),
+    "toml_unclosed_header": (
+        "表名缺少结尾的 ]",
+        "a [table] header is missing its closing ]",
+    ),
+    "toml_backslash": (
+        "双引号中的反斜杠 \\ 要写成 \\\\，或改用单引号 '…'",
+        "a backslash \\ in double quotes must be written \\\\, or use single quotes '…'",
+    ),
+    "toml_bad_escape": ("转义写法不对（{detail}）", "an escape sequence is wrong ({detail})"),
+    "toml_hint_date": (
+        "。提示：日期应写成 2024-01-15 这样（年-月-日，月和日都写两位数，不加引号）",
+        ". Hint: write dates as 2024-01-15 (year-month-day, two-digit month and day, no quotes)",
+    ),
+    "toml_hint_quote": (
+        '。提示：这一行的英文双引号不成对，文字的首尾都要有 "',
+        '. Hint: the double quotes on this line do not pair up; text needs a " at both ends',
+    ),
+    "toml_hint_fullwidth": (
+        '。提示：这一行有中文全角符号「{chars}」；TOML 的括号、引号、等号和逗号须用英文半角 [ ] " = ,',
+        ". Hint: this line has full-width signs '{chars}'; TOML's brackets, quotes, equals sign and "
+        'commas must be ASCII: [ ] " = ,',
+    ),
+    "toml_hint_digits": (
+        "。提示：这一行有全角数字「{chars}」，请改为半角数字",
+        ". Hint: this line has full-width digits '{chars}'; use ASCII digits",
+    ),
+    "toml_hint_comma": (
+        "。提示：列表各项之间要用英文逗号 , 分隔，不能用「{chars}」",
+        ". Hint: separate list items with an ASCII comma , not '{chars}'",
+    ),
     # Fitting the format
     "missing": ("缺少必填项", "required key is missing"),
     "unknown_key": (
@@ -83,9 +183,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "year_too_late": ("报告年度 {found} 不合理", "report year {found} is not plausible"),
     "bad_choice": (
-        "应为以下之一：{allowed}，实为 {found}",
-        "expected one of {allowed}, found {found}",
+        "应为以下之一：{allowed}；实为 {found}",
+        "expected one of {allowed}; found {found}",
     ),
+    "bad_level": (
+        "层级应为以下之一：{allowed}；实为 {found}{suggestion}",
+        "the level must be one of: {allowed}; found {found}{suggestion}",
+    ),
+    "level_choices": (
+        "town（乡镇）、subdistrict（街道）、county_department（县级部门）、"
+        "county_government（县级政府）、prefecture_department（市级部门）、"
+        "prefecture_government（市级政府）、provincial_department（省级部门）、"
+        "provincial_government（省级政府）、other（其他）",
+        "town, subdistrict, county_department, county_government, prefecture_department, "
+        "prefecture_government, provincial_department, provincial_government, other",
+    ),
+    "did_you_mean": ('，是否应为 "{value}"？', '; did you mean "{value}"?'),
     "heading_with_text": (
         "独立小标题（heading）不能同时带有正文（text/lead）",
         "a standing sub-head (heading) cannot also have text or lead",
@@ -96,6 +209,42 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "rule_sum": (
         "应为 {expected}（= {arithmetic}），实为 {found}",
         "should be {expected} (= {arithmetic}), found {found}",
+    ),
+    "rule_sum_zeros": (
+        "应为 {expected}（= {arithmetic}，另有 {zeros} 项为 0），实为 {found}",
+        "should be {expected} (= {arithmetic}; {zeros} more terms are 0), found {found}",
+    ),
+    "rule_sum_all_zero": (
+        "应为 0（{count} 项均为 0），实为 {found}",
+        "should be 0 (all {count} terms are 0), found {found}",
+    ),
+    "rule_max": (
+        "计算得出的总计为 {found}，超过单元格可填的最大数 {limit}；请核对各项数字",
+        "the computed total is {found}, more than a cell can hold ({limit}); check the figures",
+    ),
+    "rule_fill": (
+        "「{what}」尚未填写",
+        "'{what}' is not filled in yet",
+    ),
+    "rule_fill_part": (
+        "「{part}」还没有正文；请写入本部分的内容（示例数据可写 sample = true）",
+        "'{part}' has no text yet; write this part (sample data may say sample = true)",
+    ),
+    "rule_d_late": (
+        "落款日期 {date} 不合理：报告应在次年（{next} 年）内公开",
+        "the report date {date} is implausible: the report is published in the following year ({next})",
+    ),
+    "rules_skipped": (
+        "因 {parts} 有误未能读取，以下校验未进行：{rules}；改正后请再次校验",
+        "{parts} could not be read, so these checks did not run: {rules}; check again once fixed",
+    ),
+    "previous_is_self": (
+        "上年的数据文件不能是本文件自身",
+        "last year's data file cannot be this file itself",
+    ),
+    "previous_wrong_year": (
+        "上年的数据文件 {previous} 是 {found} 年度的报告，应为 {expected} 年度",
+        "last year's data file {previous} is the report of {found}; expected {expected}",
     ),
     "rule_a": (
         "一 + 二 = {left}（= {received} + {carried}），而 三（七）总计 + 四 = {right}（= {handled} + {forward}），两者应相等",
@@ -227,6 +376,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "problem_report_head": (
         "{agency}（数据文件 {file}）的报告未能生成，请按以下问题修改后重新报送：",
         "The report of {agency} (data file {file}) could not be made; fix these problems:",
+    ),
+    "warning_report_head": (
+        "{agency}（数据文件 {file}）的报告已生成，但有以下问题需要核对：",
+        "The report of {agency} (data file {file}) was made, but check these problems:",
     ),
     "batch_done": (
         "共 {total} 个单位：已生成 {rendered}，未变化 {unchanged}，未通过 {failed}",
@@ -372,6 +525,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "第 {row} 行「{header}」：件数应为整数，实为 {found}",
         "row {row}, '{header}': a count must be a whole number, found {found}",
     ),
+    "sheet_refused": (
+        "第 {row} 行「{header}」：{why}",
+        "row {row}, '{header}': {why}",
+    ),
     "sheet_exported": (
         "已导出 {count} 个单位的数字到 {path}",
         "wrote the figures of {count} agencies to {path}",
@@ -396,6 +553,69 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "输出数据文件的 JSON Schema（供支持 TOML Schema 的编辑器使用）",
         "print the JSON Schema of the data file, for editors with TOML schema support",
     ),
+    "level_why_suffix": ("名称以「{suffix}」结尾", "the name ends in {suffix}"),
+    "level_why_place": (
+        "名称以「{suffix}」结尾，所在地为「{place}」",
+        "the name ends in {suffix} and names the place {place}",
+    ),
+    "level_why_zone": (
+        "「{suffix}」的层级无法从名称判断，暂定为 other（期限不予核对）",
+        "the level of a {suffix} cannot be told from its name: other (no deadline is checked)",
+    ),
+    "level_why_no_place": (
+        "名称以「{suffix}」结尾，但看不出所在的省、市或县，暂定为 other",
+        "the name ends in {suffix} but names no province, city or county: other",
+    ),
+    "level_why_unknown": (
+        "名称中没有常见的机构后缀（人民政府、局、委、办公室……），暂定为 other",
+        "the name has none of the usual endings (人民政府, 局, 委, 办公室 …): other",
+    ),
+    "help_quiet": ("只显示错误", "print errors only"),
+    "help_verbose": (
+        "显示更多信息（批量时列出每个单位的警告）",
+        "print more (a batch lists every agency's warnings)",
+    ),
+    "help_output_docx": (
+        "输出文件路径（.docx；写 - 则输出到标准输出）",
+        "output file (.docx; - writes it to standard output)",
+    ),
+    "metavar_options": ("[选项]", "[OPTIONS]"),
+    "metavar_command": ("命令 [参数]...", "COMMAND [ARGS]..."),
+    "metavar_data": ("数据文件", "DATA"),
+    "metavar_file": ("文件", "FILE"),
+    "metavar_folder": ("文件夹", "FOLDER"),
+    "metavar_county": ("县文件夹", "COUNTY"),
+    "metavar_template": ("模板", "TEMPLATE"),
+    "metavar_name": ("单位全称", "NAME"),
+    "metavar_year": ("年度", "YEAR"),
+    "metavar_file_or_folder": ("文件或文件夹", "FILE|FOLDER"),
+    "metavar_sheet": ("表格文件", "SHEET"),
+    "stdin_needs_output": (
+        "从标准输入（-）读取数据时，请用 -o 指定输出文件",
+        "when the data comes from standard input (-), give the output file with -o",
+    ),
+    "stdout_no_pdf": (
+        "输出到标准输出（-o -）时不能同时转换 PDF",
+        "a document written to standard output (-o -) cannot also be converted to PDF",
+    ),
+    "stdin_no_fill": (
+        "--fill 要写回数据文件，不能用于标准输入（-）",
+        "--fill writes into the data file, so it cannot read standard input (-)",
+    ),
+    "batch_warnings_hint": (
+        "有单位存在警告：见各单位的问题清单，或加 --verbose 在此列出",
+        "some agencies have warnings: see their problem lists, or add --verbose to list them here",
+    ),
+    "level_guessed": (
+        "单位层级按名称推断为 {level}（{label}）：{why}；如不对，请修改文件中的 level",
+        "the agency's level was guessed from its name as {level} ({label}): {why}; "
+        "correct `level` in the file if it is wrong",
+    ),
+    "output_is_input": (
+        "输出文件不能是输入文件之一（数据文件、模板、句子规则或上年文件），未写入",
+        "the output cannot be one of the inputs (data file, template, rulebook, last year's file); "
+        "nothing was written",
+    ),
     "internal_error": (
         "内部错误（请附 --debug 输出报告此问题）：{detail}",
         "internal error (please report it with the --debug output): {detail}",
@@ -404,7 +624,82 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
 
 def translate(code: str, lang: str = "zh", **params: Any) -> str:
-    """Return the message `code` in `lang`, filled in with `params`."""
+    """Return the message `code` in `lang`, filled in with `params` (a `Msg` parameter is
+    itself translated, an empty one left out)."""
     zh, en = CATALOGUE[code]
     text = en if lang == "en" else zh
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    filled = {
+        key: translate(value.code, lang, **value.params) if isinstance(value, Msg) else value
+        for key, value in params.items()
+    }
+    return text.format(**filled)
+
+
+# ---------------------------------------------------------------------------------------------
+# click's own words (usage lines, help headings, its errors), in Chinese. click marks them for
+# gettext; the CLI hands them to `click_text`. Keys are click's message ids, as written there.
+
+CLICK_ZH: dict[str, str] = {
+    "Usage:": "用法：",
+    "Options": "选项",
+    "Commands": "命令",
+    "Positional arguments": "位置参数",
+    "Error: {message}": "错误：{message}",
+    "Try '{command} {option}' for help.": "运行「{command} {option}」查看帮助。",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing command.": "缺少命令。",
+    "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Missing {param_type}": "缺少{param_type}",
+    "argument": "参数",
+    "option": "选项",
+    "parameter": "参数",
+    "No such command {name!r}.": "没有「{name}」这个命令。",
+    "No such option {name!r}.": "没有「{name}」这个选项。",
+    "No such option: {name}": "没有「{name}」这个选项",
+    "Did you mean {possibility}?": "是否应为 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是否应为以下之一：{possibilities}？）",
+    "Option {name!r} does not take a value.": "选项「{name}」不带值。",
+    "Option {name!r} requires an argument.": "选项「{name}」后面要给出一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项「{name}」后面要给出 {nargs} 个值。",
+    "Got unexpected extra argument ({args})": "多出了参数（{args}）",
+    "Got unexpected extra arguments ({args})": "多出了参数（{args}）",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值不对：{message}",
+    "Invalid value: {message}": "值不对：{message}",
+    "{value} is not in the range {range}.": "{value} 不在允许的范围（{range}）内。",
+    "{value!r} is not a valid {number_type}.": "「{value}」不是有效的{number_type}。",
+    "integer": "整数",
+    "float": "数字",
+    "{value!r} is not {choice}.": "「{value}」不是 {choice}。",
+    "{value!r} is not one of {choices}.": "「{value}」不是以下之一：{choices}。",
+    "{name} {filename!r} does not exist.": "{name}「{filename}」不存在。",
+    "{name} {filename!r} is a directory.": "{name}「{filename}」是文件夹。",
+    "{name} {filename!r} is a file.": "{name}「{filename}」是文件。",
+    "{name} {filename!r} is not readable.": "{name}「{filename}」不可读。",
+    "{name} {filename!r} is not writable.": "{name}「{filename}」不可写。",
+    "{name} {filename!r} is not executable.": "{name}「{filename}」不可执行。",
+    "file": "文件",
+    "directory": "文件夹",
+    "path": "路径",
+    "Could not open file {filename!r}: {message}": "无法打开文件「{filename}」：{message}",
+    "required": "必填",
+    "default: {default}": "默认：{default}",
+    "env var: {var}": "环境变量：{var}",
+    "(dynamic)": "（动态）",
+    "Show the version and exit.": "显示版本号并退出。",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "%(prog)s, version %(version)s": "%(prog)s，版本 %(version)s",
+    "Aborted!": "已中断",
+    "Choose from:\n\t{choices}": "可选：\n\t{choices}",
+    "unknown error": "未知错误",
+}
+
+
+def click_text(lang: str, message: str) -> str:
+    """Return one of click's own messages in `lang` (English: as click has it)."""
+    if lang == "en":
+        return message
+    return CLICK_ZH.get(message, message)

@@ -24,6 +24,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     StrictInt,
+    StringConstraints,
     field_validator,
     model_validator,
 )
@@ -43,6 +44,11 @@ Amount = Annotated[Decimal, Field(ge=0, le=Decimal(10) ** 12, allow_inf_nan=Fals
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def has(self, name: str) -> bool:
+        """True when the field `name` was read: a model read in part (see
+        `reportkit.load.read`) lacks the fields that do not fit the format."""
+        return name in self.__dict__
 
 
 # --------------------------------------------------------------------------------------------
@@ -128,6 +134,10 @@ class _TotalledRow(_Strict):
         """Return the row with its total computed when it was not given."""
         if self.total is not None:
             return self
+        return self.model_copy(update={"total": self.computed_total()})
+
+    def recomputed(self) -> Self:
+        """Return the row with its total computed, a given one ignored."""
         return self.model_copy(update={"total": self.computed_total()})
 
     def value(self, column: str) -> int | None:
@@ -248,9 +258,12 @@ class Applications(_Strict):
     carried_forward: ApplicantRowIn
 
     def row(self, key: str) -> ApplicantRow | None:
-        """Return the row at a dotted key such as ``withheld.state_secret``."""
+        """Return the row at a dotted key such as ``withheld.state_secret`` (None: the
+        （七）总计 row left out, or a row that could not be read)."""
         node: Any = self
         for part in key.split("."):
+            if not node.has(part):
+                return None
             node = getattr(node, part)
         return node  # type: ignore[no-any-return]
 
@@ -263,9 +276,37 @@ class Applications(_Strict):
                 yield row, value
 
     def computed_total(self) -> ApplicantRow:
+        """Return the （七）总计 row as the sum of the 21 numbered rows (never validated against
+        the cell limit: a sum may exceed it, which the checks report)."""
         rows = [r for _, r in self.outcome_rows()]
         sums = {c.key: sum(getattr(r, c.key) for r in rows) for c in APPLICANT_COLUMNS[:-1]}
-        return ApplicantRow(**sums, total=sum(r.filled().total or 0 for r in rows))
+        return ApplicantRow.model_construct(**sums, total=sum(r.computed_total() for r in rows))
+
+    def with_totals(self, keep_given: bool = True) -> Applications:
+        """Return the table with every omitted total computed (with `keep_given` false, every
+        total computed, given ones ignored). A （七）总计 row left out is the sum of the numbered
+        rows; one given without its 总计 gets the sum of its own six columns."""
+        update: dict[str, Any] = {}
+        for row in APPLICATION_ROWS:
+            value = self.row(row.key)
+            if row.key == "total" or value is None:
+                continue
+            key, *rest = row.key.split(".")
+            filled = value.filled() if keep_given else value.recomputed()
+            if rest:
+                group = update.get(key) or getattr(self, key)
+                update[key] = group.model_copy(update={rest[0]: filled})
+            else:
+                update[key] = filled
+        if not self.has("total"):
+            pass  # given, but not readable: it stays out
+        elif self.total is not None and keep_given:
+            update["total"] = self.total.filled()
+        elif all(
+            self.row(r.key) is not None for r in APPLICATION_ROWS if r.key in _OUTCOME_ROW_KEYS
+        ):
+            update["total"] = self.computed_total()
+        return self.model_copy(update=update)
 
 
 class Appeals(_Strict):
@@ -274,6 +315,19 @@ class Appeals(_Strict):
     review: OutcomeRowIn
     lawsuit_direct: OutcomeRowIn
     lawsuit_after_review: OutcomeRowIn
+
+    def with_totals(self, keep_given: bool = True) -> Appeals:
+        """Return the table with every omitted total computed (or every total, ignoring the
+        given ones, when `keep_given` is false)."""
+        return self.model_copy(
+            update={
+                row.key: getattr(self, row.key).filled()
+                if keep_given
+                else getattr(self, row.key).recomputed()
+                for row in APPEAL_ROWS
+                if self.has(row.key)
+            }
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -336,15 +390,20 @@ Level = Literal[
 ]
 
 
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""Text that must say something: blanks around it are dropped, blanks alone refused."""
+
+
 class Agency(_Strict):
-    name: str = Field(min_length=1)
-    short_name: str = Field(min_length=1)
+    name: Name
+    short_name: Name
     level: Level
     county: str = ""
     prefecture: str = ""
     province: str = ""
-    contact_office: str = Field(min_length=1)
-    phone: str = Field(min_length=1)
+    # left empty by `reportkit new` for the clerk: the FILL check asks for them (model: keys)
+    contact_office: str
+    phone: str
     fax: str = ""
     address: str = ""
     postcode: str = ""
@@ -379,13 +438,26 @@ class Report(_Strict):
 
     _locator: Locator = PrivateAttr(default_factory=lambda: Locator([]))
     _notes: list[Any] = PrivateAttr(default_factory=list)
+    _broken: frozenset[str] = PrivateAttr(default=frozenset())
 
-    def located(self, locator: Locator, notes: list[Any] | None = None) -> Report:
-        """Return the report, remembering the files it came from, where its keys are, and the
-        warnings reading it gave (problems, reported with the checks')."""
+    def located(
+        self,
+        locator: Locator,
+        notes: list[Any] | None = None,
+        broken: frozenset[str] = frozenset(),
+    ) -> Report:
+        """Return the report, remembering the files it came from, where its keys are, the
+        warnings reading it gave (problems, reported with the checks'), and, for a report read
+        in part, the dotted places that could not be read."""
         self._locator = locator
         self._notes = list(notes or [])
+        self._broken = broken
         return self
+
+    @property
+    def broken(self) -> frozenset[str]:
+        """Return the places that could not be read (empty for a report read whole)."""
+        return self._broken
 
     @property
     def notes(self) -> list[Any]:
@@ -415,7 +487,7 @@ class Report(_Strict):
     def narrative(self) -> Iterator[tuple[str, Block]]:
         """Yield every narrative paragraph with its key path, e.g. ``part3.after_table[0]``."""
         for name in ("part1", "part2", "part3", "part4", "part5", "part6"):
-            part = getattr(self, name)
+            part = getattr(self, name, None)
             for field in ("text", "after_table"):
                 for index, block in enumerate(getattr(part, field, [])):
                     yield f"{name}.{field}[{index}]", block
@@ -429,25 +501,23 @@ class Report(_Strict):
         return self._with_totals(keep_given=False)
 
     def _with_totals(self, keep_given: bool) -> Report:
-        data = self.model_dump()
-        apps = data["applications"]
-        rows = [_get_path(apps, row.key) for row in APPLICATION_ROWS if row.key != "total"]
-        groups = list(data["appeals"].values())
-        for cells in [*rows, *groups]:
-            if cells["total"] is None or not keep_given:
-                cells["total"] = sum(v for k, v in cells.items() if k != "total")
-        if apps["total"] is None or not keep_given:
-            outcome_rows = [_get_path(apps, r.key) for r in APPLICATION_ROWS[2:-2]]
-            apps["total"] = {c.key: sum(r[c.key] for r in outcome_rows) for c in APPLICANT_COLUMNS}
-        filled = Report.model_validate(data)
-        filled._locator, filled._notes = self._locator, self._notes
-        return filled
+        # Copies, not re-validation: a computed total may exceed the cell limit (the checks say
+        # so, located), and a report read only in part (see `reportkit.load.read`) has tables
+        # missing, which stay missing.
+        update: dict[str, Any] = {}
+        if self.has("applications"):
+            update["applications"] = self.applications.with_totals(keep_given)
+        if self.has("appeals"):
+            update["appeals"] = self.appeals.with_totals(keep_given)
+        return self.model_copy(update=update, deep=False)
 
-
-def _get_path(tree: dict[str, Any], dotted: str) -> Any:
-    for part in dotted.split("."):
-        tree = tree[part]
-    return tree
+    def readable(self, dotted: str) -> bool:
+        """True when the place `dotted` (e.g. ``applications.received``) was read whole: no
+        problem of reading lies in it, or above it."""
+        return not any(
+            b == dotted or b.startswith(f"{dotted}.") or dotted.startswith(f"{b}.")
+            for b in self._broken
+        )
 
 
 # --------------------------------------------------------------------------------------------

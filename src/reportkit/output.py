@@ -28,6 +28,25 @@ def remove_leftovers(folder: Path, name: str = "*") -> list[Path]:
     return removed
 
 
+def make_folder(folder: Path) -> Path:
+    """Return `folder`, made (with its parents) if missing; raise `OutputError` when a file
+    stands in its way or it cannot be made."""
+    if folder.is_dir():
+        return folder
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        blocker = next(
+            (p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), folder
+        )
+        raise OutputError(Problem("output_is_file", file=str(blocker))) from exc
+    except OSError as exc:
+        raise OutputError(
+            Problem("output_failed", {"reason": exc.strerror or str(exc)}, file=str(folder))
+        ) from exc
+    return folder
+
+
 def _new_file_mode() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -40,8 +59,7 @@ def write(data: bytes, path: Path | str) -> Path:
     if target.is_dir():
         raise OutputError(Problem("output_is_dir", file=str(target)))
     folder = target.parent
-    if not folder.is_dir():
-        raise OutputError(Problem("output_dir_missing", file=str(target)))
+    make_folder(folder)
     remove_leftovers(folder, target.name)
     temp = None
     try:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -24,7 +23,8 @@ import tomlkit
 from reportkit.batch import agency_files
 from reportkit.edit import add_row, number, parent, set_cell
 from reportkit.errors import DataError, OutputError, Problem
-from reportkit.load import NOT_INHERITED, SHARED, load, load_layers, read_text
+from reportkit.load import NOT_INHERITED, SHARED, load, read_text, read_texts
+from reportkit.messages import Msg
 from reportkit.model import (
     APPEAL_ROWS,
     APPLICANT_COLUMNS,
@@ -211,7 +211,7 @@ def import_sheet(
         raise DataError(problems)
     file_at = header.index(DATA_FILE)
     agency_at = header.index(AGENCY) if AGENCY in header else None
-    planned: list[tuple[Path, dict[Column, int | Decimal]]] = []
+    planned: list[tuple[Path, int, dict[Column, int | Decimal]]] = []
     seen: dict[str, int] = {}
     for line, row in rows:
         name = str(row[file_at] or "").strip() if file_at < len(row) else ""
@@ -274,10 +274,10 @@ def import_sheet(
                 )
             else:
                 figures[column] = value
-        planned.append((data, figures))
+        planned.append((data, line, figures))
     if problems:
         raise DataError(problems)
-    return _apply(planned)
+    return _apply(planned, source)
 
 
 def _read(raw: Any, amount: bool) -> tuple[int | Decimal, str]:
@@ -304,11 +304,16 @@ def _shown(raw: Any) -> str:
     return "（空）" if raw is None or str(raw).strip() == "" else str(raw)
 
 
-def _apply(planned: Sequence[tuple[Path, dict[Column, int | Decimal]]]) -> dict[str, list[str]]:
-    """Work out every file's new text, check they all still load, then write them."""
+def _apply(
+    planned: Sequence[tuple[Path, int, dict[Column, int | Decimal]]], source: Path
+) -> dict[str, list[str]]:
+    """Work out every file's new text, check they all still load, then write them. A figure
+    the data file refuses (too large, say) is reported at its sheet row and column."""
     changes: dict[str, list[str]] = {}
     texts: list[tuple[Path, str]] = []
-    for data, figures in planned:
+    problems: list[Problem] = []
+    by_path = {c.path: c for c in columns()}
+    for data, line, figures in planned:
         current = load(data).complete()
         changed = [c for c, v in figures.items() if value_of(current, c) != v]
         if not changed:
@@ -316,21 +321,35 @@ def _apply(planned: Sequence[tuple[Path, dict[Column, int | Decimal]]]) -> dict[
         doc = tomlkit.parse(read_text(data))
         for column in changed:
             _set(doc, column, figures)
-        texts.append((data, tomlkit.dumps(doc)))
+        text = tomlkit.dumps(doc)
+        for problem in _refused(data, text):
+            found: Column | None = by_path.get(problem.path) or next(
+                (c for c in changed if problem.path.startswith(f"{c.table}.{c.row}")), None
+            )
+            header = found.header if found else problem.path
+            problems.append(
+                Problem(
+                    "sheet_refused",
+                    {"row": line, "header": header, "why": Msg(problem.code, problem.params)},
+                    file=str(source),
+                )
+            )
+        texts.append((data, text))
         changes[data.name] = [c.path for c in changed]
-    for data, text in texts:  # every file must still load before any is written
-        _validate(data, text)
+    if problems:
+        raise DataError(problems)
     for data, text in texts:
         write(text.encode("utf-8"), data)
     return changes
 
 
-def _validate(data: Path, text: str) -> None:
-    with tempfile.TemporaryDirectory() as temp:
-        copy = Path(temp) / data.name
-        copy.write_text(text, encoding="utf-8")
-        shared = data.parent / SHARED
-        load_layers([shared, copy] if shared.is_file() else [copy], drop=NOT_INHERITED)
+def _refused(data: Path, text: str) -> list[Problem]:
+    """Return what stops `text`, the new content of the data file `data`, being read (with the
+    county's shared file it inherits), located in the data file itself."""
+    shared = data.parent / SHARED
+    layers = [(shared, read_text(shared))] if shared.is_file() else []
+    reading = read_texts([*layers, (data, text)], drop=NOT_INHERITED)
+    return [p for p in reading.problems if p.severity == "error"]
 
 
 def _set(doc: Any, column: Column, figures: dict[Column, int | Decimal]) -> None:

@@ -15,16 +15,19 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import tomlkit
 from tomlkit.items import Array, Table
 
-from reportkit.batch import agency_files
-from reportkit.edit import parent, table
+from reportkit.batch import agency_files, safe_name
+from reportkit.edit import insert, parent, table
 from reportkit.errors import DataError, Problem
 from reportkit.load import SHARED, load, read_text
+from reportkit.messages import Msg, translate
 from reportkit.model import (
     APPEAL_ROWS,
     APPLICANT_COLUMNS,
@@ -32,32 +35,93 @@ from reportkit.model import (
     DOCUMENT_COLUMNS,
     OUTCOME_COLUMNS,
     PART_HEADINGS,
+    Column,
     Report,
 )
 from reportkit.narrate import rulebook
 from reportkit.output import write
 
 _HINTS = {
-    "part1": "总体情况：主动公开、依申请公开、政府信息管理、平台建设、监督保障等方面的做法和成效",
-    "part2": "主动公开政府信息情况：表格前后的说明文字（表格数字填在下面的 [proactive]）",
-    "part3": "收到和处理政府信息公开申请情况：表格前后的说明文字（数字填在 [applications]）",
-    "part4": "行政复议、行政诉讼情况：表格前后的说明文字（数字填在 [appeals]）",
-    "part5": '存在的主要问题及改进情况：可用 { heading = "（一）存在的问题" } 作小标题',
-    "part6": "其他需要报告的事项：信息处理费和行政事业性收费的句子由程序生成",
+    "part1": "主动公开、依申请公开、政府信息管理、平台建设、监督保障等方面的做法和成效（必填）",
+    "part2": "表格前后的说明文字，可不写（表格数字填在下面的 [proactive]）",
+    "part3": "表格前后的说明文字，可不写（数字填在 [applications]）",
+    "part4": "表格前后的说明文字，可不写（数字填在 [appeals]）",
+    "part5": '存在的问题和改进情况（必填）；可用 { heading = "（一）存在的问题" } 作小标题',
+    "part6": "信息处理费和行政事业性收费的句子由程序生成；其他需要报告的事项写在这里",
 }
 
 
-def guess_level(name: str) -> str:
-    """Return the likely level of an agency from its name (the clerk can correct it)."""
-    if name.endswith(("镇人民政府", "乡人民政府")):
-        return "town"
-    if name.endswith("街道办事处"):
-        return "subdistrict"
-    if name.endswith(("县人民政府", "区人民政府")):
-        return "county_government"
-    if name.endswith("市人民政府"):
-        return "prefecture_government"
-    return "county_department"
+@dataclass(frozen=True)
+class Guess:
+    """A level guessed from an agency's name, and why (a message, for the clerk)."""
+
+    level: str
+    why: Msg
+
+
+# Provincial-level municipalities: their 市 is a province.
+_MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
+_ZONES = ("管委会", "管理委员会")
+_DEPARTMENTS = (
+    "局",
+    "委",
+    "委员会",
+    "办公厅",
+    "办公室",
+    "厅",
+    "中心",
+    "署",
+    "部",
+    "处",
+    "所",
+    "院",
+    "会",
+)
+_PLACE = re.compile("(自治区|省|自治州|州|盟|地区|市|自治县|县|区|旗)")
+
+
+def guess_level(name: str) -> Guess:
+    """Return the likely level of an agency from its name, and why (the clerk can correct
+    it): the kind of body from its suffix (人民政府, 街道办事处, 局, 办公厅 …), the level from
+    the deepest place its name gives (省, 市, 县 …)."""
+    name = "".join(name.split())
+    for suffix in ("街道办事处", "街道"):
+        if name.endswith(suffix):
+            return Guess("subdistrict", Msg("level_why_suffix", {"suffix": suffix}))
+    for suffix in ("镇人民政府", "乡人民政府", "镇政府", "乡政府"):
+        if name.endswith(suffix):
+            return Guess("town", Msg("level_why_suffix", {"suffix": suffix}))
+    for zone in _ZONES:
+        if zone in name:
+            return Guess("other", Msg("level_why_zone", {"suffix": zone}))
+    government = name.endswith(("人民政府", "政府"))
+    unit = "人民政府" if government else next((d for d in _DEPARTMENTS if name.endswith(d)), "")
+    if not unit:
+        return Guess("other", Msg("level_why_unknown"))
+    head = name[: name.index("人民政府")] if "人民政府" in name else name[: -len(unit)]
+    place, rank = _deepest_place(head)
+    if not place:
+        return Guess("other", Msg("level_why_no_place", {"suffix": unit}))
+    kind = "government" if government else "department"
+    level = f"{rank}_{kind}"
+    return Guess(level, Msg("level_why_place", {"suffix": unit, "place": place}))
+
+
+def _deepest_place(head: str) -> tuple[str, str]:
+    """Return the last place named in `head` (e.g. 牟定县 in 楚雄州牟定县) and its rank."""
+    if head.startswith(_MUNICIPALITIES) and not _PLACE.search(head[3:]):
+        return head[:3], "provincial"
+    found = list(_PLACE.finditer(head))
+    if not found:
+        return "", ""
+    last = found[-1]
+    place = head[: last.end()]
+    marker = last.group(1)
+    if marker in ("自治区", "省"):
+        return place, "provincial"
+    if marker in ("自治州", "州", "盟", "地区", "市"):
+        return place, "prefecture"
+    return place, "county"
 
 
 def short_name(name: str) -> str:
@@ -67,30 +131,45 @@ def short_name(name: str) -> str:
     return name
 
 
+def default_name(agency: str, year: int) -> Path:
+    """Return the default file name of a new data file: ``江坡镇-2023.toml``, made safe for
+    every file system (a name holding / or : is still one file in the current folder)."""
+    return Path(f"{safe_name(short_name(' '.join(agency.split())))}-{year}.toml")
+
+
 def skeleton(agency: str, year: int, level: str | None = None) -> str:
-    """Return the text of a complete data file for `agency` and `year`, all figures zero."""
+    """Return the text of a data file for `agency` and `year` to fill in, at `level` (by
+    default the one `guess_level` finds in the name, with why, in a comment). Every table row
+    is there with zeros and its columns named; the totals are left out (computed); the contact
+    fields and parts 一 and 五 are left empty, so that the checks say what is still to be filled
+    in."""
+    agency = " ".join(agency.split())
+    guess = guess_level(agency)
     out: list[str] = []
     w = out.append
-    w(f"# {' '.join(agency.split())} {year}年政府信息公开工作年度报告 — 数据文件")
-    w("# 由 reportkit new 生成：按纸质表格逐项填写数字，写好六个部分的正文，然后运行")
+    w(f"# {agency} {year}年政府信息公开工作年度报告 — 数据文件")
+    w("# 由 reportkit new 生成：按纸质表格逐项填写数字，写好各部分的正文，然后运行")
     w("#   reportkit check 本文件    （校验）    reportkit render 本文件    （生成 Word 文档）")
-    w("# 各字段的说明见 docs/data-format.md。")
+    w("# 「总计」列和「（七）总计」行由程序计算，不必填写。各字段的说明见 docs/data-format.md。")
     w("")
     w(f"year = {year}              # 报告年度")
-    w(f"date = {year + 1}-01-15      # 落款日期")
+    w(f"date = {year + 1}-01-15      # 落款日期（年-月-日）")
     w("")
     w("[agency]")
     w(f"name = {_toml(agency)}")
     w(f"short_name = {_toml(short_name(agency))}")
+    if level is None:
+        w(f"# 层级按名称推断：{translate(guess.why.code, 'zh', **guess.why.params)}；不对请改。")
     w(
-        f'level = "{level or guess_level(agency)}"   # town 乡镇 / subdistrict 街道 / '
-        "county_department 县级部门 / county_government 县级政府 …"
+        f'level = "{level or guess.level}"   # town 乡镇 / subdistrict 街道 / '
+        "county_department 县级部门 / county_government 县级政府 / prefecture_… 市级 / "
+        "provincial_… 省级 / other 其他"
     )
-    w('county = ""                 # 所在县（区）')
+    w('county = ""                 # 所在县（区）（乡镇、街道和县级单位必填）')
     w('prefecture = ""             # 所在市（州）')
     w('province = ""               # 所在省')
-    w('contact_office = "办公室"    # 联系科室')
-    w('phone = "0000000"           # 联系电话')
+    w('contact_office = ""         # 联系科室（必填）')
+    w('phone = ""                  # 联系电话（必填）')
     w('fax = ""                    # 传真（与电话相同时写同一号码）')
     w("")
     w('# 自动生成的句子：写 "编号" = "文字" 可改写，写 "编号" = false 可关闭。')
@@ -139,22 +218,36 @@ def _proactive(w: Any) -> None:
 
 def _applications(w: Any) -> None:
     w("")
-    w("# 三、收到和处理政府信息公开申请情况 — 表格。每行 7 个数，依次为下面注释中的各列；")
-    w("# 最后的「总计」可不填（只写 6 个数），由程序计算。")
+    w("# 三、收到和处理政府信息公开申请情况 — 表格。每行 6 个数，依次为下面注释中的各列。")
+    w("# 「总计」列不必填写，由程序计算；如要填写，在行末写第 7 个数，程序会核对。")
+    w("# 「（七）总计」行也由程序计算，不必填写。")
     w("[applications]")
-    w("#                                " + " ".join(c.label for c in APPLICANT_COLUMNS))
+    w(
+        "#                                "
+        + " ".join(c.label for c in APPLICANT_COLUMNS[:-1])
+        + "（总计：程序计算）"
+    )
     for row in APPLICATION_ROWS:
-        w(f"{row.key:<32} = [0, 0, 0, 0, 0, 0, 0]  # {row.group}{row.label}")
+        if row.key == "total":
+            w(f"# {row.key:<30} = 程序计算           # {row.label}")
+            continue
+        w(f"{row.key:<32} = [0, 0, 0, 0, 0, 0]  # {row.group}{row.label}")
 
 
 def _appeals(w: Any) -> None:
     w("")
-    w("# 四、政府信息公开行政复议、行政诉讼情况 — 表格")
+    w(
+        "# 四、政府信息公开行政复议、行政诉讼情况 — 表格。每组 4 个数；「总计」由程序计算，不必填写。"
+    )
     w("[appeals]")
-    w("#                       " + " ".join(c.label for c in OUTCOME_COLUMNS))
+    w(
+        "#                       "
+        + " ".join(c.label for c in OUTCOME_COLUMNS[:-1])
+        + "（总计：程序计算）"
+    )
     for row in APPEAL_ROWS:
         label = f"{row.group} {row.label}".strip()
-        w(f"{row.key:<20} = [0, 0, 0, 0, 0]   # {label}")
+        w(f"{row.key:<20} = [0, 0, 0, 0]   # {label}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,7 +319,7 @@ def _rolled(last: Path, target: Path, report: Report | None, year: int | None) -
         if isinstance(part, Table) and (part.get("text") or part.get("after_table")):
             mark = tomlkit.item(True)
             mark.comment("上年的文字：请改写后删除此行（有此标记时不能生成报告）")
-            part["draft"] = mark
+            insert(part, "draft", mark, 0)  # first in its part, under the part's own header
     return tomlkit.dumps(doc)
 
 
@@ -239,37 +332,50 @@ def _move(value: Any, years: int) -> dt.date:
 
 
 def _roll_figures(doc: Any, report: Report) -> None:
+    """Set next year's figures: carry-over and documents in force from last year, every other
+    count zero, and every total left out (computed), so that a clerk who writes six numbers a
+    row meets no total of last year's shape."""
     full = report.complete()
-    carried = [full.applications.carried_forward.value(c.key) for c in APPLICANT_COLUMNS]
+    carried = [full.applications.carried_forward.value(c.key) for c in APPLICANT_COLUMNS[:-1]]
     apps = table(doc, "applications")
     for row in APPLICATION_ROWS:
-        value = carried if row.key == "carried_over" else [0] * len(APPLICANT_COLUMNS)
-        _set_row(apps, row.key, value)
+        if row.key == "total":
+            holder, leaf = parent(apps, row.key)
+            if leaf in holder:
+                del holder[leaf]
+            continue
+        value = carried if row.key == "carried_over" else [0] * (len(APPLICANT_COLUMNS) - 1)
+        _set_row(apps, row.key, value, APPLICANT_COLUMNS)
     appeals = table(doc, "appeals")
     for row in APPEAL_ROWS:
-        _set_row(appeals, row.key, [0] * len(OUTCOME_COLUMNS))
+        _set_row(appeals, row.key, [0] * (len(OUTCOME_COLUMNS) - 1), OUTCOME_COLUMNS)
     proactive = table(doc, "proactive")
     for key in ("rules", "normative_documents"):
         in_force = getattr(full.proactive, key).in_force
-        _set_row(proactive, key, [0, 0, in_force])
+        _set_row(proactive, key, [0, 0, in_force], DOCUMENT_COLUMNS)
     for key in ("licensing", "penalties", "coercion", "fees"):
         proactive[key] = 0
     if isinstance(doc.get("part6"), Table) and "info_processing_fee" in doc["part6"]:
         doc["part6"]["info_processing_fee"] = 0
 
 
-def _set_row(section: Any, dotted: str, values: list[Any]) -> None:
-    """Set a table row, keeping its form: a list stays a list (its length too), a table keyed
-    by column stays keyed."""
+def _set_row(section: Any, dotted: str, values: list[Any], columns: Sequence[Column]) -> None:
+    """Set a table row to `values` (its columns but the total), keeping its form: a list
+    stays a list, a table keyed by column stays keyed; a total it had is taken out."""
     holder, leaf = parent(section, dotted)
     current = holder.get(leaf)
     if isinstance(current, Array):
-        for i in range(len(current)):
-            current[i] = values[i]
+        for i, value in enumerate(values):
+            if i < len(current):
+                current[i] = value
+            else:
+                current.append(value)
+        while len(current) > len(values):
+            del current[len(current) - 1]
     elif current is not None and hasattr(current, "keys"):
-        by_width = {len(c): c for c in (APPLICANT_COLUMNS, OUTCOME_COLUMNS, DOCUMENT_COLUMNS)}
-        for column, value in zip(by_width[len(values)], values, strict=True):
-            if column.key in current:
-                current[column.key] = value
+        for column, value in zip(columns, values, strict=False):
+            current[column.key] = value
+        if "total" in current and len(values) < len(columns):
+            del current["total"]
     else:
         holder[leaf] = values
