@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 import tomllib
 import zipfile
 from pathlib import Path
@@ -39,6 +43,8 @@ def make_template(kind: str, path: Path) -> None:
                         head + "?>" + entity + rest.replace("{{ title }}", "{{ title }}&xxe;")
                     ).encode("utf-8")
                 out.writestr(item, data)
+    elif kind == "official":
+        path.write_bytes(default_template().read_bytes())
     elif kind == "no-document":
         with zipfile.ZipFile(path, "w") as z:
             z.writestr("[Content_Types].xml", "<Types/>")
@@ -146,15 +152,27 @@ def test_read_only_folder(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_leftovers_of_a_killed_run_are_removed(tmp_path: Path) -> None:
-    leftover = tmp_path / ".out.docx.abc123.reportkit.tmp"
-    leftover.write_bytes(b"half a report")
+def test_leftovers_of_a_killed_run_are_removed_but_not_a_live_writer_s(tmp_path: Path) -> None:
+    from reportkit.output import _HOST
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    killed = tmp_path / f".out.docx.{_HOST}~{dead.stdout.strip()}~abc123.reportkit.tmp"
+    killed.write_bytes(b"half a report")
+    old = tmp_path / ".out.docx.abc123.reportkit.tmp"  # reportkit 0.1's name: removed when stale
+    old.write_bytes(b"half a report")
+    os.utime(old, (time.time() - 2 * 86400,) * 2)
+    live = tmp_path / f".out.docx.{_HOST}~{os.getppid()}~def456.reportkit.tmp"
+    live.write_bytes(b"another process is writing this")
     other = tmp_path / "notes.tmp"
     other.write_bytes(b"not ours")
     with pytest.raises(SystemExit) as exited:
         main(["render", str(FIXTURES / "jiangpo-2022.toml"), "-o", str(tmp_path / "out.docx")])
     assert exited.value.code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.tmp", "out.docx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["notes.tmp", "out.docx", live.name]
+    )
 
 
 def test_pdf_without_libreoffice_says_so(

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ class Result(Sorted):
 def _check_output(output: Path, *inputs: Report | Path | str | None) -> None:
     """Refuse an output that is not a .docx, or that is one of the inputs (data, template,
     last year's file): a render must never overwrite what it reads."""
-    if output.is_dir():
+    if os.path.isdir(output):
         raise OutputError(Problem("output_is_dir", file=str(output)))
     if output.suffix.lower() != ".docx":
         raise OutputError(Problem("output_suffix", {"suffix": ".docx"}, file=str(output)))

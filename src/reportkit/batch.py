@@ -11,39 +11,48 @@ that would write the same file stop the batch before anything is written.
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import functools
+import ctypes
 import hashlib
 import io
 import json
+import os
 import re
 import signal
+import sys
+import threading
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from reportkit.aggregate import aggregate, write_totals
 from reportkit.check import SHORT, alike, check, plain
 from reportkit.errors import DataError, Problem, ReportkitError, Sorted
 from reportkit.load import (
+    INVISIBLE,
     SHARED,
     last_year,
     load,
     load_layers,
     parse_toml,
+    read,
     read_text,
 )
 from reportkit.messages import translate
 from reportkit.model import Report
 from reportkit.narrate import narrate
-from reportkit.output import make_folder, remove_leftovers, write
+from reportkit.output import remove_leftovers, write
+from reportkit.pdf import convert
+from reportkit.records import FolderLock, Record, Records, file_digest
 from reportkit.renderer import default_template, document, header_marks
 
-MANIFEST = ".reportkit-batch.json"
 TABLE_RULES = frozenset({"A", "B", "C", "T4", "MAX"})
 SUMMARY = "summary.csv"
 
@@ -74,17 +83,23 @@ class Options:
     force: bool = False
     rebuild: bool = False
     template: Path | None = None
+    pdf: bool = False  # also a PDF of every report, converted with LibreOffice
 
 
 @dataclass
 class Result:
     agencies: list[Agency]
     out_dir: Path
+    problems: list[Problem] = field(default_factory=list)  # of the run, not of one agency
+    pdfs: list[Path] = field(default_factory=list)  # converted in this run
 
     @property
     def ok(self) -> bool:
-        """True when every agency has a report (rendered now or unchanged)."""
-        return all(a.status in ("rendered", "unchanged") for a in self.agencies)
+        """True when every agency has a report (rendered now or unchanged) and the run wrote
+        everything it had to."""
+        return not self.problems and all(
+            a.status in ("rendered", "unchanged") for a in self.agencies
+        )
 
     def counts(self) -> dict[str, int]:
         """Return how many agencies ended in each status."""
@@ -112,10 +127,10 @@ def agency_files(county: Path) -> list[Path]:
 
 
 def _last_year(agency: Agency, options: Options) -> Report | None:
+    assert agency.report is not None
     if options.previous is not None:
         last = options.previous / agency.data.name
-        return load(last) if last.is_file() else None
-    assert agency.report is not None
+        return last_year(agency.report, last) if os.path.isfile(last) else None
     return last_year(agency.report)
 
 
@@ -136,11 +151,28 @@ _RESERVED = {
 def safe_name(name: str) -> str:
     """Return `name` usable as a file name on Windows, macOS and Linux: no separators, no
     `..`, no characters Windows forbids, no reserved device names."""
-    text = _UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip().strip(".")
+    text = INVISIBLE.sub("", unicodedata.normalize("NFC", name))
+    text = _UNSAFE.sub("_", text).strip().strip(".")
     text = text.replace("..", "_")
     if not text or text.upper().split(".")[0] in _RESERVED:
         text = f"_{text}"
-    return text[:120]
+    return shorten(text, NAME_BYTES)
+
+
+# File systems limit a name to 255 bytes (not characters: a Chinese character is 3 in UTF-8).
+# Names made here get a prefix (问题清单-, 15 bytes) or a suffix (.docx, .pdf, .txt) and, while
+# written, a temporary suffix: 180 bytes leaves room for all of them.
+NAME_BYTES = 180
+
+
+def shorten(text: str, limit: int) -> str:
+    """Return `text` within `limit` bytes of UTF-8: cut at a character, and marked with a
+    hash of the whole, so that two long names that share a beginning stay two names."""
+    if len(text.encode("utf-8")) <= limit:
+        return text
+    tag = "-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    keep = text.encode("utf-8")[: limit - len(tag)].decode("utf-8", "ignore")
+    return keep + tag
 
 
 def _assign_outputs(agencies: list[Agency], out_dir: Path) -> None:
@@ -166,22 +198,25 @@ def _assign_outputs(agencies: list[Agency], out_dir: Path) -> None:
 # ---------------------------------------------------------------------------------------------
 # Inputs, hashed
 
+_LIBRARIES = ("reportkit", "docxtpl", "python-docx", "Jinja2", "lxml")
 
-@functools.cache
-def _common_digest(template: Path) -> bytes:
-    """Hash what every agency's document depends on: the template, the rulebook, and the
-    versions of reportkit and its document libraries."""
+
+def common_digest(template: Path) -> bytes:
+    """Return the hash of what every agency's document depends on: the template, the shipped
+    rulebooks, and the versions of reportkit and its document libraries (read anew each run:
+    a template edited between two runs in one process is seen)."""
     h = hashlib.sha256(template.read_bytes())
-    h.update((resources.files("reportkit") / "rulebooks" / "zh-CN.toml").read_bytes())
-    for name in ("reportkit", "docxtpl", "python-docx", "Jinja2", "lxml"):
+    for book in sorted(resources.files("reportkit").joinpath("rulebooks").iterdir(), key=str):
+        h.update(book.read_bytes())
+    for name in _LIBRARIES:
         h.update(f"{name}={metadata.version(name)};".encode())
     return h.digest()
 
 
-def _digest(agency: Agency, options: Options, template: Path) -> str:
+def _digest(agency: Agency, options: Options, common: bytes) -> str:
     """Return the hash of every input of an agency's document."""
     last = agency.last
-    h = hashlib.sha256(_common_digest(template))
+    h = hashlib.sha256(common)
     inputs = [agency.data, agency.data.parent / SHARED]
     if agency.report is not None and agency.report.rulebook:
         inputs.append(Path(agency.report.where("rulebook")[0]).parent / agency.report.rulebook)
@@ -189,17 +224,9 @@ def _digest(agency: Agency, options: Options, template: Path) -> str:
         inputs += [Path(last.source), Path(last.source).parent / SHARED]
     for path in inputs:
         h.update(str(path.name).encode())
-        h.update(path.read_bytes() if path.is_file() else b"-")
+        h.update(path.read_bytes() if os.path.isfile(path) else b"-")
     h.update(json.dumps([options.force, str(agency.output.name if agency.output else "")]).encode())
     return h.hexdigest()
-
-
-def _read_manifest(out_dir: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -253,60 +280,92 @@ class Job:
     marks: tuple[str, ...]
     template: Path | None
     previous: Path | None = None  # last year's data file, for the year-over-year sentences
+    digest: str = ""  # of the inputs, for the agency's record
 
 
 def render_job(job: Job) -> list[Problem]:
-    """Render one agency's report (in a worker process); return the problems that stopped it."""
+    """Render one agency's report (in a worker process) and record it; return the problems
+    that stopped it. Its record is dropped before the report is replaced and written after,
+    so that however the run ends no record vouches for a report it did not see written."""
+    records = Records(job.output.parent)
     try:
+        old = records.get(job.data.name)
+        records.drop(job.data.name)
+        if old is not None and old.pdf:  # the PDF of the report being replaced is stale now
+            with contextlib.suppress(OSError):
+                (job.output.parent / old.pdf["name"]).unlink()
         report = load(job.data)
         last = load(job.previous) if job.previous else None
         write(document(report, narrate(report, previous=last), job.template, job.marks), job.output)
+        records.written(job.data.name, job.digest, job.output)
     except ReportkitError as exc:
         return exc.problems
+    except Exception as exc:  # a bug, or the machine: this agency's problem, not the county's
+        return [_crashed(job.data, exc)]
     return []
+
+
+def _crashed(data: Path, exc: BaseException) -> Problem:
+    return Problem("agency_crashed", {"detail": f"{type(exc).__name__}: {exc}"}, file=str(data))
 
 
 def run(
     county: Path, out_dir: Path, options: Options | None = None, progress: Progress | None = None
 ) -> Result:
-    """Return the outcome of the batch over the county folder `county` into `out_dir`."""
+    """Return the outcome of the batch over the county folder `county` into `out_dir`.
+
+    Every agency is checked and every passing one rendered (the unchanged ones, whose inputs
+    and report on disk match their record, are left as they are); an agency that fails, in any
+    way, is that agency's row of the summary and never stops the others. The output folder is
+    made if missing, and locked for the run: a second batch into it is refused.
+    """
     options = options or Options()
     _check_options(county, out_dir, options)
-    files = agency_files(county)
-    agencies = [Agency(data) for data in files]
+    agencies = [Agency(data) for data in agency_files(county)]
     inherited = shared_paragraphs(county / SHARED)
     for agency in agencies:
-        try:
-            agency.report = load(agency.data)  # county.toml beside it is inherited
-            agency.last = _last_year(agency, options)
-            agency.problems = check(agency.report, agency.last)
-        except DataError as exc:
-            agency.problems = exc.problems
+        _read(agency, options)
     similar_across(agencies, inherited)
-    _assign_outputs(agencies, out_dir)
-    make_folder(out_dir)
-    remove_leftovers(out_dir)
+    _assign_outputs(agencies, out_dir)  # two agencies writing one file stop the run here
+    with FolderLock(out_dir):
+        return _write(agencies, out_dir, options, progress)
 
-    last_run = _read_manifest(out_dir).get("agencies", {})
-    manifest = {} if options.rebuild else last_run
+
+def _write(
+    agencies: list[Agency], out_dir: Path, options: Options, progress: Progress | None
+) -> Result:
+    """Render what changed into the locked output folder; write the lists and the summary."""
+    remove_leftovers(out_dir)
+    records = Records(out_dir)
+    records.forget_old_manifest()
+    result = Result(agencies, out_dir)
+
     jobs: list[tuple[Agency, Job]] = []
+    commons: dict[Path, bytes] = {}
     for agency in agencies:
         if agency.report is None or (agency.errors and not options.force):
             agency.status = "failed"
-            _remove_stale(agency, out_dir, last_run)
+            _remove_stale(agency, records)
             agency.output = None  # no report of its own in the output folder
             continue
         assert agency.output is not None
         template = options.template or default_template(agency.report.locale)
-        agency.digest = _digest(agency, options, template)
-        entry = manifest.get(agency.data.name, {})
-        if entry.get("digest") == agency.digest and agency.output.is_file():
+        if template not in commons:
+            commons[template] = common_digest(template)
+        agency.digest = _digest(agency, options, commons[template])
+        record = None if options.rebuild else records.get(agency.data.name)
+        if (
+            record is not None
+            and record.digest == agency.digest
+            and record.output == agency.output.name
+            and record.holds(out_dir)
+        ):
             agency.status = "unchanged"
             continue
         marks = header_marks(agency.report, bool(agency.errors))
         agency.status = "rendered"  # planned; the job's outcome decides
         last = Path(agency.last.source) if agency.last else None
-        job = Job(agency.data, agency.output, tuple(marks), options.template, last)
+        job = Job(agency.data, agency.output, tuple(marks), options.template, last, agency.digest)
         jobs.append((agency, job))
 
     planned = {id(agency) for agency, _ in jobs}
@@ -325,10 +384,70 @@ def run(
         if progress:
             progress(agency)
 
-    _write_problem_reports(agencies, out_dir)
-    _write_manifest(agencies, out_dir)
-    write_summary(agencies, out_dir / SUMMARY)
-    return Result(agencies, out_dir)
+    if options.pdf:
+        result.pdfs, result.problems = _convert(agencies, records, out_dir)
+    try:
+        _write_problem_reports(agencies, out_dir)
+    except ReportkitError as exc:  # a folder that cannot be written: say so, keep going
+        result.problems += exc.problems
+    try:
+        write_summary(agencies, out_dir / SUMMARY)
+    except ReportkitError as exc:
+        result.problems += exc.problems
+    return result
+
+
+def _read(agency: Agency, options: Options) -> None:
+    """Load and check one agency, whatever goes wrong: its problems say it."""
+    try:
+        reading = read(agency.data)  # county.toml beside it is inherited
+        if reading.report is None or reading.problems:
+            agency.problems = check(agency.data)  # everything, from what could be read
+            return
+        agency.report = reading.report
+        try:
+            agency.last = _last_year(agency, options)
+        except DataError as exc:
+            agency.problems = exc.problems
+        agency.problems += check(agency.report, agency.last)
+    except Exception as exc:  # one agency must never stop the county
+        agency.report = None
+        agency.problems = [_crashed(agency.data, exc)]
+
+
+def _convert(
+    agencies: Sequence[Agency], records: Records, out_dir: Path
+) -> tuple[list[Path], list[Problem]]:
+    """Convert to PDF every report whose PDF is missing or was made from another version of
+    it; record each PDF with the hash of the report it was made from."""
+    todo: list[Record] = []
+    for agency in agencies:
+        if agency.output is None or agency.status == "failed":
+            continue
+        record = records.get(agency.data.name)
+        if record is not None and record.holds(out_dir) and not record.pdf_holds(out_dir):
+            todo.append(record)
+    if not todo:
+        return [], []
+    problems: list[Problem] = []
+    try:
+        convert([out_dir / record.output for record in todo], out_dir)
+    except ReportkitError as exc:
+        problems = exc.problems
+    made = []
+    for record in todo:
+        pdf = out_dir / Path(record.output).with_suffix(".pdf")
+        found = file_digest(pdf)
+        if found is not None:
+            made.append(pdf)
+            record.pdf = {
+                "name": pdf.name,
+                "sha256": found[0],
+                "size": found[1],
+                "source": record.sha256,
+            }
+            records.put(record)
+    return made, problems
 
 
 def _check_options(county: Path, out_dir: Path, options: Options) -> None:
@@ -346,14 +465,17 @@ def _check_options(county: Path, out_dir: Path, options: Options) -> None:
         raise DataError(problems)
 
 
-def _remove_stale(agency: Agency, out_dir: Path, last_run: dict[str, Any]) -> None:
-    """Remove the report an earlier run made for an agency that now fails, so that no out of
-    date report sits beside its problem report (only files the manifest says the batch made)."""
-    made = last_run.get(agency.data.name, {}).get("output")
-    if made and safe_name(made) == made:
-        for stale in (out_dir / made, (out_dir / made).with_suffix(".pdf")):
-            if stale.is_file():
-                stale.unlink()
+def _remove_stale(agency: Agency, records: Records) -> None:
+    """Remove the report (and PDF) an earlier run made for an agency that now fails, so that no
+    out of date report sits beside its problem list (only files its record says the batch made)."""
+    record = records.get(agency.data.name)
+    if record is None:
+        return
+    records.drop(agency.data.name)
+    for made in (record.output, record.pdf.get("name", "")):
+        if made and safe_name(made) == made:
+            with contextlib.suppress(OSError):
+                (records.out_dir / made).unlink()
 
 
 def shared_paragraphs(path: Path) -> set[str]:
@@ -374,24 +496,66 @@ def shared_paragraphs(path: Path) -> set[str]:
 
 
 def _execute(jobs: list[Job], workers: int) -> Iterable[list[Problem]]:
+    """Yield each job's problems, in order. With several workers, a worker that dies (killed,
+    out of memory) breaks the pool: the jobs not done are then run again, each alone, so that
+    only a job that kills its worker fails."""
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
             yield render_job(job)
         return
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_worker_init)
+    broken = False
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(jobs)), initializer=_worker_init, initargs=(os.getpid(),)
+    )
     try:
-        yield from pool.map(render_job, jobs)
+        futures = [pool.submit(render_job, job) for job in jobs]
+        for job, future in zip(jobs, futures, strict=True):
+            if not broken:
+                try:
+                    yield future.result()
+                    continue
+                except BrokenProcessPool:
+                    broken = True
+            yield _alone(job)
     except BaseException:
         # interrupted: reports being written are finished whole, the others are not started
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=not broken, cancel_futures=True)
         raise
-    pool.shutdown(wait=True)
+    pool.shutdown(wait=not broken, cancel_futures=True)
 
 
-def _worker_init() -> None:
+def _alone(job: Job) -> list[Problem]:
+    with ProcessPoolExecutor(
+        max_workers=1, initializer=_worker_init, initargs=(os.getpid(),)
+    ) as pool:
+        try:
+            return pool.submit(render_job, job).result()
+        except BrokenProcessPool as exc:
+            return [Problem("worker_died", {"detail": str(exc)}, file=str(job.data))]
+
+
+def _worker_init(parent: int) -> None:
     # Ctrl-C reaches every process of the terminal: only the main process acts on it, so that
     # a worker never stops half-way through a report.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker dies with the main process, however that ends (kill -9, a closed terminal):
+    # Linux can tell the kernel so; everywhere, a thread watches for the parent to go.
+    _die_with_parent()
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _die_with_parent() -> None:
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _watch_parent(parent: int) -> None:
+    while True:
+        time.sleep(1)
+        if os.getppid() != parent:
+            os._exit(1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -451,18 +615,6 @@ def _write_problem_reports(agencies: Sequence[Agency], out_dir: Path) -> None:
         lines = [translate(head, "zh", agency=agency.name, file=agency.data.name), ""]
         lines += [p.format("zh") for p in agency.problems]
         write(("\n".join(lines) + "\n").encode("utf-8-sig"), path)
-
-
-def _write_manifest(agencies: Sequence[Agency], out_dir: Path) -> None:
-    entries = {
-        a.data.name: {"digest": a.digest, "output": a.output.name}
-        for a in agencies
-        if a.status in ("rendered", "unchanged") and a.output is not None
-    }
-    write(
-        json.dumps({"agencies": entries}, ensure_ascii=False, indent=1).encode("utf-8"),
-        out_dir / MANIFEST,
-    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ import datetime as dt
 import difflib
 import re
 import tomllib
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -41,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from reportkit.errors import DataError, Problem, Severity
-from reportkit.load import last_year, read
+from reportkit.load import INVISIBLE, last_year, read
 from reportkit.model import (
     APPEAL_ROWS,
     APPLICANT_COLUMNS,
@@ -331,8 +332,9 @@ def _name(report: Report) -> str:
 
 
 def plain(text: str) -> str:
-    """Return a paragraph without whitespace, as paragraphs are compared for 雷同."""
-    return "".join(text.split())
+    """Return a paragraph as paragraphs are compared for 雷同: NFKC (full- and half-width forms
+    alike), without whitespace or characters that show nothing."""
+    return "".join(INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).split())
 
 
 def alike(text: str, other: str) -> float:

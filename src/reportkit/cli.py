@@ -436,7 +436,7 @@ def build(lang: str) -> click.Group:
         template: Path | None,
     ) -> None:
         options = batch.Options(
-            jobs=jobs, previous=previous, force=force, rebuild=rebuild, template=template
+            jobs=jobs, previous=previous, force=force, rebuild=rebuild, template=template, pdf=pdf
         )
         total = len(batch.agency_files(county))
         with Progress(
@@ -451,18 +451,9 @@ def build(lang: str) -> click.Group:
             task = bar.add_task(t("batch_progress"), total=total)
             result = batch.run(county, out_dir, options, progress=lambda agency: bar.advance(task))
         printer.summary(result)
-        if pdf:
-            made = [
-                a.output
-                for a in result.agencies
-                if a.output is not None
-                and (
-                    a.status in ("rendered", "forced")
-                    or (a.status == "unchanged" and not a.output.with_suffix(".pdf").is_file())
-                )
-            ]
-            for path in convert(made, out_dir):
-                printer.say("pdf_written", path=path)
+        for path in result.pdfs:
+            printer.say("pdf_written", path=path)
+        printer.problems(result.problems)
         if totals:
             path, problems, names = batch.write_county_totals(result, county)
             printer.problems(problems)

@@ -12,6 +12,7 @@ import difflib
 import functools
 import os
 import re
+import stat
 import tomllib
 import types
 import typing
@@ -74,7 +75,7 @@ def read(path: str | Path) -> Reading:
     file = Path(path)
     shared = file.parent / SHARED
     try:
-        if file.name != SHARED and shared.is_file():
+        if file.name != SHARED and os.path.isfile(shared):
             return read_layers([shared, file], drop=NOT_INHERITED)
         return read_texts([(path, read_text(path))])
     except DataError as exc:
@@ -98,13 +99,13 @@ def last_year(report: Report, previous: Report | Path | str | None = None) -> Re
             return None
         file, line = report.where("previous")
         path, key = Path(os.path.normpath(Path(file).parent / name)), "previous"
-        if not path.is_file():
+        if not os.path.isfile(path):  # False too for a name too long for the file system
             raise DataError(
                 Problem(
                     "previous_not_found", {"previous": str(path)}, file=file, path=key, line=line
                 )
             )
-    if report.source and path.is_file() and path.resolve() == Path(report.source).resolve():
+    if report.source and os.path.isfile(path) and path.resolve() == Path(report.source).resolve():
         raise DataError(Problem("previous_is_self", {}, file=file, path=key, line=line))
     last = load(path)
     if report.has("year") and last.year != report.year - 1:
@@ -125,6 +126,9 @@ def read_text(path: str | Path) -> str:
     source = str(path)
     file = Path(path)
     try:
+        if os.path.exists(file) and not file.is_dir() and not stat.S_ISREG(os.stat(file).st_mode):
+            # a FIFO would block the read for ever, a device could be endless
+            raise DataError(Problem("not_regular_file", file=source))
         raw = file.read_bytes()
     except FileNotFoundError as exc:
         raise DataError(Problem("file_not_found", file=source)) from exc
@@ -169,6 +173,9 @@ def parse_toml(text: str, source: str = "<data>") -> dict[str, Any]:
         raise DataError(syntax_problem(str(exc), text, source)) from exc
     except RecursionError as exc:  # arrays or inline tables nested thousands deep
         raise DataError(Problem("too_deep", file=source)) from exc
+    except ValueError as exc:  # an integer of thousands of digits (Python refuses to read it)
+        line = _line_of_long_number(text)
+        raise DataError(Problem("number_too_long", file=source, line=line)) from exc
     too_deep = _deeper_than(data, MAX_DEPTH)
     if too_deep is not None:
         line = KeyLines(text).find(too_deep[:MAX_DEPTH])
@@ -176,6 +183,11 @@ def parse_toml(text: str, source: str = "<data>") -> dict[str, Any]:
             Problem("too_deep", file=source, path=_dotted(too_deep[:3]) + "…", line=line)
         )
     return data
+
+
+def _line_of_long_number(text: str) -> int | None:
+    match = re.search(r"\d{1000}", text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 MAX_DEPTH = 32  # no data file nests deeper than a handful of levels; every stage recurses
@@ -347,8 +359,11 @@ def _adapter(model: type[BaseModel], name: str) -> pydantic.TypeAdapter[Any]:
 
 
 # Characters XML 1.0 forbids (tab, newline and carriage return are allowed): they cannot appear
-# in a .docx, so they are taken out of the data, each place named in a warning.
+# in a .docx. And characters that show nothing but change how text compares or reads: zero-width
+# spaces and joiners, the BOM, and the bidi controls that can make a name read backwards
+# (U+202E). Both are taken out of the data, each place named in a warning.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def _strip_control_characters(
@@ -356,21 +371,26 @@ def _strip_control_characters(
 ) -> tuple[dict[str, Any], list[Problem]]:
     notes: list[Problem] = []
 
-    def clean(value: Any, loc: Loc) -> Any:
-        if isinstance(value, str) and CONTROL.search(value):
-            found = sorted({f"U+{ord(c):04X}" for c in CONTROL.findall(value)})
-            file, line = locator.where(loc)
-            notes.append(
-                Problem(
-                    "control_characters",
-                    {"chars": ", ".join(found)},
-                    file=file,
-                    path=_dotted(loc),
-                    line=line,
-                    severity="warning",
-                )
+    def note(code: str, found: list[str], loc: Loc) -> None:
+        file, line = locator.where(loc)
+        chars = ", ".join(sorted({f"U+{ord(c):04X}" for c in found}))
+        notes.append(
+            Problem(
+                code, {"chars": chars}, file=file, path=_dotted(loc), line=line, severity="warning"
             )
-            return CONTROL.sub("", value)
+        )
+
+    def clean(value: Any, loc: Loc) -> Any:
+        if isinstance(value, str):
+            for pattern, code in (
+                (CONTROL, "control_characters"),
+                (INVISIBLE, "invisible_characters"),
+            ):
+                found = pattern.findall(value)
+                if found:
+                    note(code, found, loc)
+                    value = pattern.sub("", value)
+            return value
         if isinstance(value, Mapping):
             return {k: clean(v, (*loc, k)) for k, v in value.items()}
         if isinstance(value, list):
@@ -482,12 +502,16 @@ def _explain(error: Any, loc: Loc) -> tuple[str, dict[str, Any]]:
         return "too_large", {"found": found}
     if kind == "finite_number":
         return "not_finite", {"found": found}
-    if kind.startswith("decimal"):
+    if kind in ("decimal_max_places", "decimal_whole_digits", "decimal_max_digits"):
+        return "too_many_places", {"found": found[:40], "places": 6}
+    if kind.startswith("decimal") or kind == "amount_type":
         return "not_number", {"found": found}
     if kind == "string_type":
         return "not_string", {"found": found}
     if kind == "string_too_short":
         return "empty_string", {}
+    if kind == "string_too_long":
+        return "too_long", {"limit": ctx.get("max_length", "")}
     if kind == "bool_type":
         return "not_bool", {"found": found}
     if kind.startswith("date") or kind.startswith("datetime"):

@@ -56,6 +56,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "含有不可见的控制字符（{chars}），已删除",
         "contained invisible control characters ({chars}); they were removed",
     ),
+    "invisible_characters": (
+        "含有看不见的字符（{chars}，如零宽空格、文字方向控制符），已删除",
+        "contained invisible characters ({chars}: zero-width spaces, direction controls); "
+        "they were removed",
+    ),
     "toml_syntax": ("TOML 格式错误：{detail}", "TOML syntax error: {detail}"),
     "toml_error": (
         "TOML 格式错误（第 {column} 列）：{what}{hint}",
@@ -154,8 +159,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "negative": ("不能为负数，实为 {found}", "must not be negative, found {found}"),
     "too_large": ("数值过大：{found}", "number too large: {found}"),
+    "too_many_places": (
+        "金额最多写 {places} 位小数、18 位数字，实为 {found}",
+        "an amount has at most {places} decimal places and 18 digits, found {found}",
+    ),
+    "number_too_long": (
+        "有一个数字长达上千位，无法读取；请核对",
+        "a number thousands of digits long cannot be read; check it",
+    ),
+    "too_long": ("过长：最多 {limit} 个字", "too long: at most {limit} characters"),
     "not_finite": ("应为数字，实为 {found}", "expected a number, found {found}"),
-    "not_number": ("应为数字，实为 {found}", "expected a number, found {found}"),
+    "not_number": (
+        "应为数字（直接写数字，不加引号），实为 {found}",
+        "expected a number (written as it is, without quotes), found {found}",
+    ),
     "not_string": (
         "应为文字（用引号括起），实为 {found}",
         "expected text in quotes, found {found}",
@@ -358,6 +375,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "same_output": (
         "与 {other} 的输出文件同为「{output}」，请修改单位名称",
         "would write the same file '{output}' as {other}; change the agency's name",
+    ),
+    "agency_crashed": (
+        "处理这个单位时出现内部错误，其他单位照常处理（请附 --debug 输出报告此问题）：{detail}",
+        "an internal error stopped this agency; the others went on (please report it): {detail}",
+    ),
+    "worker_died": (
+        "生成这个单位的报告时，工作进程意外退出（{detail}）；其他单位照常处理",
+        "the worker process rendering this agency died ({detail}); the others went on",
+    ),
+    "batch_locked": (
+        "另一个 reportkit batch（{holder}）正在写入这个输出文件夹；请等它结束，或换一个输出文件夹",
+        "another reportkit batch ({holder}) is writing into this output folder; wait for it, "
+        "or use another folder",
+    ),
+    "not_regular_file": (
+        "这不是普通文件（可能是管道或设备），未读取",
+        "this is not a regular file (a pipe or a device, say); it was not read",
     ),
     "similar_agency": (
         "与 {other} 的 {where} 雷同（相似度 {percent}%）",

@@ -38,8 +38,23 @@ FIRST_YEAR = 2021
 Count = Annotated[StrictInt, Field(ge=0, le=10**9)]
 """A whole number of items (applications, documents, decisions)."""
 
-Amount = Annotated[Decimal, Field(ge=0, le=Decimal(10) ** 12, allow_inf_nan=False)]
-"""A sum of money, printed exactly as typed (TOML floats are read as Decimal)."""
+PLACES = 6  # decimal places an amount may have (万元 to the 元 cent, with room to spare)
+
+
+def _amount(value: Any) -> Any:
+    """An amount is a TOML number (never text, as counts are never text), and −0 is 0."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise PydanticCustomError("amount_type", "expected a number")
+    return value.copy_abs() if isinstance(value, Decimal) and value == 0 else value
+
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_amount),
+    Field(ge=0, le=Decimal(10) ** 12, allow_inf_nan=False, decimal_places=PLACES, max_digits=18),
+]
+"""A sum of money, printed exactly as typed (TOML floats are read as Decimal), with at most
+six decimal places: one rule for data files and sheets alike (docs/data-format.md)."""
 
 
 class _Strict(BaseModel):
@@ -390,8 +405,9 @@ Level = Literal[
 ]
 
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-"""Text that must say something: blanks around it are dropped, blanks alone refused."""
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+"""A name: blanks around it are dropped, blanks alone refused, and no agency's name is longer
+than 100 characters (a longer one is pasted text, and would not fit a file name)."""
 
 
 class Agency(_Strict):

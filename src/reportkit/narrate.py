@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -84,7 +85,7 @@ def book_for(report: Report) -> Rulebook:
         return rulebook(report.locale)
     file, _ = report.where("rulebook")
     path = Path(file).parent / report.rulebook
-    if not path.is_file():
+    if not os.path.isfile(path):  # False too for a name too long for the file system
         file, line = report.where("rulebook")
         raise DataError(
             Problem(

@@ -3,29 +3,75 @@
 The bytes go to a temporary file in the target folder, which is then renamed over the target:
 the old file stays whole until the new one is complete, and a failure (an interrupt included)
 removes the temporary file. A run killed outright leaves it behind; the next write of the same
-file, or the next batch into the folder, removes it.
+file, or the next batch into the folder, removes it, but only once its owner is gone: the
+temporary file's name holds the host and process that write it, and another process's file is
+left alone while that process lives (or, from another machine on a shared drive, for a day).
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import re
+import socket
 import tempfile
+import time
 from pathlib import Path
 
 from reportkit.errors import OutputError, Problem
 
 TEMP_SUFFIX = ".reportkit.tmp"
+STALE_AFTER = 24 * 3600  # seconds after which another machine's temporary file is abandoned
+_HOST = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:40] or "host"
+
+
+def _stem(name: str) -> str:
+    """Return the part of a file's name its temporary files carry: the name, cut short so that
+    a name near the file system's limit still has room for the temporary suffix."""
+    return name.encode("utf-8")[:120].decode("utf-8", "ignore")
 
 
 def remove_leftovers(folder: Path, name: str = "*") -> list[Path]:
-    """Remove the temporary files a killed run left in `folder` (for the file `name`, or all)."""
+    """Remove the temporary files killed runs left in `folder` (for the file `name`, or all);
+    those of a process still writing are left alone."""
     removed = []
-    for leftover in folder.glob(f".{name}.*{TEMP_SUFFIX}"):
+    pattern = "*" if name == "*" else glob.escape(_stem(name))
+    for leftover in folder.glob(f".{pattern}.*{TEMP_SUFFIX}"):
+        if _owner_alive(leftover):
+            continue
         with contextlib.suppress(OSError):
             leftover.unlink()
             removed.append(leftover)
     return removed
+
+
+def _owner_alive(temp: Path) -> bool:
+    """True when the process that writes the temporary file `temp` may still be at it."""
+    match = re.search(
+        r"\.(?P<host>[A-Za-z0-9-]+)~(?P<pid>\d+)~[^.]*" + re.escape(TEMP_SUFFIX) + "$", temp.name
+    )
+    if match is None:  # an older name, without its owner: only a stale one is removed
+        return _younger_than(temp, STALE_AFTER)
+    if match.group("host") != _HOST:
+        return _younger_than(temp, STALE_AFTER)
+    pid = int(match.group("pid"))
+    if pid == os.getpid():
+        return False  # ours, from an earlier write that failed
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _younger_than(path: Path, seconds: float) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime < seconds
+    except OSError:
+        return False
 
 
 def make_folder(folder: Path) -> Path:
@@ -56,14 +102,15 @@ def _new_file_mode() -> int:
 def write(data: bytes, path: Path | str) -> Path:
     """Return `path` after writing `data` to it atomically; raise `OutputError` on failure."""
     target = Path(path)
-    if target.is_dir():
+    if os.path.isdir(target):
         raise OutputError(Problem("output_is_dir", file=str(target)))
     folder = target.parent
     make_folder(folder)
     remove_leftovers(folder, target.name)
     temp = None
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=folder)
+        owner = f".{_stem(target.name)}.{_HOST}~{os.getpid()}~"
+        fd, name = tempfile.mkstemp(prefix=owner, suffix=TEMP_SUFFIX, dir=folder)
         temp = Path(name)
         with os.fdopen(fd, "wb") as file:
             file.write(data)
@@ -71,7 +118,9 @@ def write(data: bytes, path: Path | str) -> Path:
             os.fsync(file.fileno())
         # mkstemp makes the file private (0600); give it the mode a new file gets, or the
         # mode of the file it replaces, so colleagues on a shared drive can open it
-        os.chmod(temp, target.stat().st_mode & 0o777 if target.exists() else _new_file_mode())
+        os.chmod(
+            temp, target.stat().st_mode & 0o777 if os.path.exists(target) else _new_file_mode()
+        )
         os.replace(temp, target)
         temp = None
     except OSError as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import os
 import re
 import threading
 import zipfile
@@ -242,7 +243,7 @@ def _render(docx: ReusableTemplate, context: dict[str, Any], report: Report, pat
 
 
 def _open(path: Path) -> ReusableTemplate:
-    if not path.is_file():
+    if not os.path.isfile(path):
         raise TemplateError(Problem("template_not_found", file=str(path)))
     _check_archive(path)
     try:
