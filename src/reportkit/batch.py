@@ -398,28 +398,25 @@ def status_text(agency: Agency, lang: str = "zh") -> str:
     return translate(_STATUS_LABEL[agency.status], lang)
 
 
-def write_summary(agencies: Sequence[Agency], path: Path, lang: str = "zh") -> None:
-    """Write the summary table as CSV in UTF-8 with a BOM, which Excel and WPS open correctly."""
+def write_summary(
+    agencies: Sequence[Agency],
+    path: Path,
+    lang: str = "zh",
+    previews: dict[Path, Path] | None = None,
+) -> None:
+    """Write the summary table as CSV in UTF-8 with a BOM, which Excel and WPS open correctly;
+    with `previews` (report → page-1 image), a last column names each report's image."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            translate(c, lang)
-            for c in (
-                "col_agency",
-                "col_status",
-                "col_errors",
-                "col_warnings",
-                "col_output",
-                "col_data",
-            )
-        ]
-    )
+    columns = ["col_agency", "col_status", "col_errors", "col_warnings", "col_output", "col_data"]
+    writer.writerow([translate(c, lang) for c in columns + (["col_preview"] if previews else [])])
     for a in agencies:
         output = a.output.name if a.output and a.status != "failed" else ""
-        writer.writerow(
-            [a.name, status_text(a, lang), len(a.errors), len(a.warnings), output, a.data.name]
-        )
+        row = [a.name, status_text(a, lang), len(a.errors), len(a.warnings), output, a.data.name]
+        if previews is not None:
+            image = previews.get(a.output) if a.output and output else None
+            row.append(image.name if image else "")
+        writer.writerow(row)
     write(buffer.getvalue().encode("utf-8-sig"), path)
 
 

@@ -24,7 +24,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from reportkit import api, batch, sheet, skeleton
+from reportkit import api, batch, fonts, sheet, skeleton, webpage
 from reportkit.check import check
 from reportkit.errors import DataError, Problem, ReportkitError
 from reportkit.fill import fill as fill_totals
@@ -32,7 +32,8 @@ from reportkit.load import last_year, load
 from reportkit.messages import LANGS, translate
 from reportkit.model import LEVEL_LABELS, Report
 from reportkit.output import write
-from reportkit.pdf import convert
+from reportkit.pdf import STANDARDS, convert
+from reportkit.preview import previews
 
 
 def _language(argv: Sequence[str]) -> str:
@@ -128,6 +129,14 @@ def build(lang: str) -> click.Group:
     @click.option("--previous", type=click.Path(path_type=Path), help=t("help_previous"))
     @click.option("--force", is_flag=True, help=t("help_force"))
     @click.option("--pdf", "pdf", is_flag=True, help=t("help_pdf"))
+    @click.option(
+        "--pdf-standard",
+        type=click.Choice(STANDARDS),
+        default="pdfa-2b",
+        show_default=True,
+        help=t("help_pdf_standard"),
+    )
+    @click.option("--html", "html", is_flag=True, help=t("help_html"))
     @click.pass_obj
     def render(
         printer: Printer,
@@ -137,6 +146,8 @@ def build(lang: str) -> click.Group:
         previous: Path | None,
         force: bool,
         pdf: bool,
+        pdf_standard: str,
+        html: bool,
     ) -> None:
         report = load(data)
         try:
@@ -150,8 +161,11 @@ def build(lang: str) -> click.Group:
         if result.errors:
             printer.note("forced")
         printer.say("rendered", path=result.output)
+        if html:
+            page = webpage.write_page(result.output, lang=report.locale)
+            printer.say("html_written", path=page)
         if pdf:
-            for made in convert([result.output]):
+            for made in convert([result.output], standard=pdf_standard):  # type: ignore[arg-type]
                 printer.say("pdf_written", path=made)
 
     @command("check", "help_check")
@@ -226,6 +240,15 @@ def build(lang: str) -> click.Group:
     )
     @click.option("--previous", type=click.Path(path_type=Path), help=t("help_previous_dir"))
     @click.option("--pdf", "pdf", is_flag=True, help=t("help_pdf"))
+    @click.option(
+        "--pdf-standard",
+        type=click.Choice(STANDARDS),
+        default="pdfa-2b",
+        show_default=True,
+        help=t("help_pdf_standard"),
+    )
+    @click.option("--html", "html", is_flag=True, help=t("help_html"))
+    @click.option("--preview", is_flag=True, help=t("help_preview"))
     @click.option("--force", is_flag=True, help=t("help_force_batch"))
     @click.option("--rebuild", is_flag=True, help=t("help_rebuild"))
     @click.option("--totals", is_flag=True, help=t("help_totals"))
@@ -238,6 +261,9 @@ def build(lang: str) -> click.Group:
         jobs: int,
         previous: Path | None,
         pdf: bool,
+        pdf_standard: str,
+        html: bool,
+        preview: bool,
         force: bool,
         rebuild: bool,
         totals: bool,
@@ -258,24 +284,40 @@ def build(lang: str) -> click.Group:
             task = bar.add_task(t("batch_progress"), total=total)
             result = batch.run(county, out_dir, options, progress=lambda agency: bar.advance(task))
         printer.summary(result)
-        if pdf:
-            made = [
-                a.output
-                for a in result.agencies
-                if a.output is not None
-                and (
-                    a.status in ("rendered", "forced")
-                    or (a.status == "unchanged" and not a.output.with_suffix(".pdf").is_file())
-                )
-            ]
-            for path in convert(made, out_dir):
-                printer.say("pdf_written", path=path)
+        _publish(printer, result, out_dir, pdf or preview, pdf_standard, html, preview)
         if totals:
             path, problems, names = batch.write_county_totals(result, county)
             printer.problems(problems)
             printer.say("totals_written", path=path, count=len(names))
         if not result.ok:
             raise click.exceptions.Exit(1)
+
+    @command("fonts", "help_fonts")
+    @click.pass_obj
+    def fonts_command(printer: Printer) -> None:
+        table = Table(box=box.SIMPLE)
+        for code in ("col_role", "col_font", "col_installed", "col_substitute"):
+            table.add_column(t(code))
+        for choice in fonts.choices():
+            role = choice.role
+            installed = {True: "font_yes", False: "font_no", None: "font_unknown"}
+            if choice.installed:
+                using = t("font_official")
+            elif choice.substitute is not None:
+                using = f"{choice.substitute} ({choice.substitute.package})"
+            elif choice.installed is None:
+                using = t("font_system")
+            else:
+                packages = " ".join(f.package for f in role.candidates)
+                using = translate("font_none", printer.lang, packages=packages)
+            table.add_row(
+                t(f"role_{role.key}"),
+                role.official,
+                t(installed[choice.installed]),
+                escape(using),
+            )
+        printer.out.print(table)
+        printer.say("fonts_hint", packages=" ".join(fonts.PACKAGES))
 
     @command("new", "help_new")
     @click.option("--agency", help=t("help_agency"))
@@ -345,6 +387,53 @@ def build(lang: str) -> click.Group:
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
     return main
+
+
+def _publish(
+    printer: Printer,
+    result: batch.Result,
+    out_dir: Path,
+    pdf: bool,
+    standard: str,
+    html: bool,
+    preview: bool,
+) -> None:
+    """Write the batch's web pages, PDFs and page-1 previews: for the reports made now, and
+    for unchanged ones that lack them."""
+    reports = [
+        a
+        for a in result.agencies
+        if a.output is not None and a.status in ("rendered", "forced", "unchanged")
+    ]
+
+    def wanted(agency: batch.Agency, suffix: str) -> bool:
+        assert agency.output is not None
+        fresh = agency.status in ("rendered", "forced")
+        return fresh or not agency.output.with_suffix(suffix).is_file()
+
+    if html:
+        for agency in reports:
+            if wanted(agency, ".html") and agency.output is not None and agency.report:
+                webpage.write_page(agency.output, lang=agency.report.locale)
+                printer.say("html_written", path=agency.output.with_suffix(".html"))
+    if pdf:
+        made = [a.output for a in reports if a.output is not None and wanted(a, ".pdf")]
+        for path in convert(made, out_dir, standard=standard):  # type: ignore[arg-type]
+            printer.say("pdf_written", path=path)
+    if preview:
+        pdfs = [
+            a.output.with_suffix(".pdf")
+            for a in reports
+            if a.output is not None and (wanted(a, ".png") or a.status != "unchanged")
+        ]
+        for image in previews(pdfs).values():
+            printer.say("preview_written", path=image)
+        images = {
+            a.output: a.output.with_suffix(".png")
+            for a in reports
+            if a.output is not None and a.output.with_suffix(".png").is_file()
+        }
+        batch.write_summary(result.agencies, out_dir / batch.SUMMARY, previews=images)
 
 
 def _terminate(signum: int, frame: Any) -> None:
