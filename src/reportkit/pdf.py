@@ -239,8 +239,8 @@ def _soffice(
     outdir: Path,
     on_done: Callable[[Path], None] | None,
 ) -> str | None:
-    """Run one LibreOffice process over `documents`; record each PDF as it appears. Return
-    None when the process ended by itself, else why it was stopped."""
+    """Run one LibreOffice process over `documents`; record each PDF as it is completed.
+    Return None when the process ended by itself, else why it ended or was stopped."""
     command = [
         run.exe,
         f"-env:UserInstallation={profile}",
@@ -269,23 +269,15 @@ def _soffice(
     except OSError as exc:
         return str(exc)
     progress = time.monotonic()
-    # LibreOffice writes a PDF in place: a file is done when the next one appears or the
-    # process ends
-    seen: list[Path] = []
     try:
         while True:
             ended = process.poll() is not None
-            appeared = [p for p in expected if p not in seen and p.is_file()]
-            if appeared:
-                seen += appeared
-                progress = time.monotonic()
-                for finished in seen[:-1]:
-                    _record(run, expected[finished], finished, on_done)
+            # LibreOffice writes each PDF in place: it is done when it ends with its trailer
+            for pdf, doc in expected.items():
+                if doc not in run.made and _complete(pdf):
+                    _record(run, doc, pdf, on_done)
+                    progress = time.monotonic()
             if ended:
-                # a process that crashed may have left its last PDF half-written
-                complete = seen if process.returncode == 0 else seen[:-1]
-                for finished in complete:
-                    _record(run, expected[finished], finished, on_done)
                 return None if process.returncode == 0 else f"exit {process.returncode}"
             if run.stopping:
                 return "interrupted"
@@ -297,9 +289,19 @@ def _soffice(
             _end(process)
 
 
+def _complete(pdf: Path) -> bool:
+    """Return whether `pdf` is a whole PDF file: its last bytes hold the %%EOF marker."""
+    try:
+        with pdf.open("rb") as file:
+            file.seek(0, os.SEEK_END)
+            size = file.tell()
+            file.seek(max(0, size - 64))
+            return size > 0 and b"%%EOF" in file.read()
+    except OSError:
+        return False
+
+
 def _record(run: _Run, doc: Path, pdf: Path, on_done: Callable[[Path], None] | None) -> None:
-    if doc in run.made or not pdf.is_file() or pdf.stat().st_size == 0:
-        return
     with run.lock:
         run.made[doc] = pdf
         run.failed.pop(doc, None)
