@@ -13,6 +13,10 @@ the margin" becomes hanging punctuation. Each file is therefore handed to LibreO
 whose `w:overflowPunct` values say what LibreOffice understands, so the PDF keeps punctuation
 inside the text block as Word does; the .docx itself is not touched.
 
+A LibreOffice profile takes over a second to create on a first start, so one is made once per
+LibreOffice installation, kept in the user's cache folder (`$XDG_CACHE_HOME/reportkit`), and
+copied for each process.
+
 Each process is given reportkit's fontconfig file (see `reportkit.fonts`), so the official
 fonts that are missing are set in free Simplified Chinese faces, role by role. PDFs are written
 into a private temporary folder and then moved into place: a failed conversion leaves no partial
@@ -22,6 +26,7 @@ file. soffice exits 0 even when a conversion fails, so every PDF is checked for.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import math
 import os
@@ -92,6 +97,7 @@ class _Run:
     queue: deque[Path]
     share: int
     copies: dict[Path, Path]  # the copy LibreOffice is given → the user's document
+    profile: Path | None = None  # a ready profile to copy for each process
     lock: threading.Lock = field(default_factory=threading.Lock)
     made: dict[Path, Path] = field(default_factory=dict)
     failed: dict[Path, str] = field(default_factory=dict)
@@ -146,6 +152,7 @@ def convert(
             queue=deque(copies),
             share=min(MAX_SHARE, math.ceil(len(documents) / count)),
             copies=copies,
+            profile=_ready_profile(exe, env),
         )
         threads = [
             threading.Thread(target=_worker, args=(run, n, on_done), daemon=True)
@@ -180,6 +187,37 @@ def convert(
         return results
 
 
+def _ready_profile(exe: str, env: dict[str, str]) -> Path | None:
+    """Return a LibreOffice profile made for `exe` by an earlier run (cached), or make one now;
+    None where none can be made (the processes then make their own)."""
+    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    stat = os.stat(exe)
+    key = hashlib.sha256(f"{Path(exe).resolve()}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+    cached = Path(home) / "reportkit" / f"libreoffice-profile-{key.hexdigest()[:16]}"
+    if (cached / "user" / "registrymodifications.xcu").is_file():
+        return cached
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=".profile-", dir=cached.parent) as temp:
+            made = Path(temp) / "profile"
+            start = ["--headless", "--norestore", "--terminate_after_init"]
+            subprocess.run(
+                [exe, f"-env:UserInstallation={made.as_uri()}", *start],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=120,
+                env=env,
+                check=False,
+            )
+            if not (made / "user" / "registrymodifications.xcu").is_file():
+                return None
+            with contextlib.suppress(OSError):  # another run may have made it meanwhile
+                os.replace(made, cached)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return cached if cached.is_dir() else None
+
+
 _OVERFLOW_PUNCT = re.compile(rb'<w:overflowPunct(?: w:val="(0|1|true|false|on|off)")?/>')
 _LINE_BREAKING_PARTS = re.compile(r"word/(document|styles|header\d*|footer\d*)\.xml")
 
@@ -209,7 +247,11 @@ def _for_libreoffice(doc: Path, folder: Path) -> Path:
 
 def _worker(run: _Run, number: int, on_done: Callable[[Path], None] | None) -> None:
     """Convert shares from the queue in LibreOffice processes that use profile `number`."""
-    profile = (run.work / f"profile-{number}").as_uri()
+    folder = run.work / f"profile-{number}"
+    if run.profile is not None:
+        with contextlib.suppress(OSError):
+            shutil.copytree(run.profile, folder)
+    profile = folder.as_uri()
     while share := run.take():
         pending = list(share)
         while pending and not run.stopping:
