@@ -264,6 +264,14 @@ STYLES = [
 # English words do not break like Chinese characters: the English template sets its tables
 # smaller, so that labels such as "Upheld" fit table 四's 15 columns.
 EN_SIZES = {"RKTable": 9.0, "RKTableSmall": 7.5}
+# The English signature and date are right-aligned 2 characters from the margin: the widths of
+# proportional Latin text cannot be counted in characters, as context does for Chinese.
+EN_SIGNATURE = (
+    "<w:keepNext/>"
+    + LINE_BREAKING
+    + EXACT
+    + '<w:ind w:right="640" w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="right"/>'
+)
 
 
 def install_styles(doc: Document, lang: str = "zh-CN") -> None:  # type: ignore[valid-type]
@@ -288,6 +296,8 @@ def install_styles(doc: Document, lang: str = "zh-CN") -> None:  # type: ignore[
                 fonts(SONGTI, EN_SIZES[style.id]),
                 style.outline,
             )
+        if lang == "en" and style.id == "RKSignature":
+            style = Style(style.id, style.name, style.kind, EN_SIGNATURE, style.rpr)
         old = [s for s in styles.findall(qn("w:style")) if s.get(qn("w:styleId")) == style.id]
         for s in old:
             styles.remove(s)

@@ -4,6 +4,7 @@ the parallel conversion, and batch previews."""
 from __future__ import annotations
 
 import csv
+import html
 import itertools
 import re
 import shutil
@@ -60,7 +61,7 @@ def lines(pdf: Path) -> list[Line]:
         ):
             words = re.findall(r">([^<]*)</word>", match.group(5))
             box = (float(match.group(i)) for i in range(1, 5))
-            found.append(Line(number, *box, "".join(words)))
+            found.append(Line(number, *box, html.unescape("".join(words))))
     return found
 
 
@@ -82,6 +83,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "huaian": render_variant(folder, "huaian"),
         "long": render_variant(folder, "long", LONG_NAME),
         "longer": render_variant(folder, "longer", LONGER_NAME),
+        "en": reportkit.render(FIXTURES / "jiangpo-2022.en.toml", folder / "en.docx").output,
     }
     made = convert(list(docs.values()))
     return dict(zip(docs, made, strict=True))
@@ -167,6 +169,20 @@ def test_signature_and_date_stand_where_gbt9704_puts_them(pdfs: dict[str, Path],
     else:  # the date is longer: it ends 2 characters from the margin, the 署名 moves with it
         assert name in ("jiangpo", "huaian")
         assert abs((RIGHT - date.x1) - 2 * CHAR) < 0.5 * CHAR
+
+
+def test_english_signature_and_date_are_right_aligned_two_characters_in(
+    pdfs: dict[str, Path],
+) -> None:
+    found = lines(pdfs["en"])
+    last_page = max(ln.page for ln in found)
+    text = [ln for ln in found if ln.page == last_page and ln.y1 < BOTTOM]
+    signature, date = text[-2], text[-1]
+    expected = ("Jiangpo Town People's Government", "10 January 2023")
+    assert (signature.text, date.text) == tuple(t.replace(" ", "") for t in expected)
+    assert abs((signature.y0 - text[-3].y0) - 2 * LINE) < 3
+    for line in (signature, date):
+        assert abs((RIGHT - line.x1) - 32) < 2  # 2 characters of 16 pt
 
 
 # --- line breaking (避头尾) and the text block --------------------------------------------------
