@@ -144,11 +144,14 @@ TITLE_FONT = "方正小标宋简体"
 LATIN = "Times New Roman"
 
 
-def fonts(east_asia: str, size_pt: float, bold: bool = False) -> str:
+def fonts(east_asia: str, size_pt: float, bold: bool = False, color: str = "") -> str:
+    """Run properties, in the element order of ECMA-376's CT_RPr (Word refuses another order:
+    rFonts, b, bCs, color, spacing, sz, szCs, lang)."""
     size = round(size_pt * 2)
     return (
         f'<w:rFonts w:ascii="{LATIN}" w:hAnsi="{LATIN}" w:cs="{LATIN}" w:eastAsia="{east_asia}"/>'
         + ("<w:b/><w:bCs/>" if bold else '<w:b w:val="0"/><w:bCs w:val="0"/>')
+        + (f'<w:color w:val="{color}"/>' if color else "")
         + f'<w:spacing w:val="{TRACKING}"/><w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
         + '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
     )
@@ -166,10 +169,21 @@ class Style:
 
 
 EXACT = f'<w:spacing w:before="0" w:after="0" w:line="{LINE_PITCH}" w:lineRule="exact"/>'
+# East Asian line breaking (避头尾), declared on every paragraph style, before spacing and
+# indents as CT_PPr orders them: no line starts with 。，、；：？！）》” or ends with （《“
+# (kinsoku); no punctuation hangs past the right margin (overflowPunct off: the line is
+# compressed or its last character carried over instead; reportkit.pdf hands LibreOffice,
+# which reads this property inverted, a copy that says what LibreOffice understands); a
+# quarter-character space between Chinese and Latin letters or digits (autoSpaceDE/DN, on as
+# in Word's and WPS's defaults, and as LibreOffice always sets it).
+LINE_BREAKING = (
+    '<w:kinsoku w:val="1"/><w:overflowPunct w:val="0"/>'
+    '<w:autoSpaceDE w:val="1"/><w:autoSpaceDN w:val="1"/>'
+)
 INDENT_2 = '<w:ind w:firstLineChars="200" w:firstLine="640"/>'
 NO_INDENT = '<w:ind w:firstLineChars="0" w:firstLine="0"/>'
 TABLE_PPR = (
-    '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="240" '
+    LINE_BREAKING + '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="240" '
     'w:lineRule="auto"/>' + NO_INDENT + '<w:jc w:val="center"/>'
 )
 
@@ -178,14 +192,24 @@ STYLES = [
         "Normal",
         "Normal",
         "paragraph",
-        EXACT + INDENT_2 + '<w:jc w:val="both"/>',
+        LINE_BREAKING + EXACT + INDENT_2 + '<w:jc w:val="both"/>',
+        fonts(FANGSONG, BODY_PT),
+    ),
+    # the last paragraph before a table: kept on the page of the table it introduces
+    Style(
+        "RKLeadIn",
+        "RK Lead-in",
+        "paragraph",
+        "<w:keepNext/>" + LINE_BREAKING + EXACT + INDENT_2 + '<w:jc w:val="both"/>',
         fonts(FANGSONG, BODY_PT),
     ),
     Style(
         "RKTitle",
         "RK Title",
         "paragraph",
-        '<w:keepNext/><w:spacing w:before="0" w:after="579" w:line="700" w:lineRule="exact"/>'
+        "<w:keepNext/>"
+        + LINE_BREAKING
+        + '<w:spacing w:before="0" w:after="579" w:line="700" w:lineRule="exact"/>'
         + NO_INDENT
         + '<w:jc w:val="center"/>',
         fonts(TITLE_FONT, 22),
@@ -194,7 +218,7 @@ STYLES = [
         "Heading1",
         "heading 1",
         "paragraph",
-        "<w:keepNext/>" + EXACT + INDENT_2 + '<w:jc w:val="left"/>',
+        "<w:keepNext/>" + LINE_BREAKING + EXACT + INDENT_2 + '<w:jc w:val="left"/>',
         fonts(HEITI, BODY_PT),
         outline=0,
     ),
@@ -202,16 +226,18 @@ STYLES = [
         "Heading2",
         "heading 2",
         "paragraph",
-        "<w:keepNext/>" + EXACT + INDENT_2 + '<w:jc w:val="left"/>',
+        "<w:keepNext/>" + LINE_BREAKING + EXACT + INDENT_2 + '<w:jc w:val="left"/>',
         fonts(KAITI, BODY_PT),
         outline=1,
     ),
     Style("RKLead", "RK Lead", "character", rpr=fonts(KAITI, BODY_PT)),
+    # 署名 and 成文日期: left-aligned, placed by the leading spaces reportkit.context computes,
+    # and kept together with the blank line above them
     Style(
         "RKSignature",
         "RK Signature",
         "paragraph",
-        EXACT + NO_INDENT + '<w:ind w:right="640"/><w:jc w:val="right"/>',
+        "<w:keepNext/>" + LINE_BREAKING + EXACT + NO_INDENT + '<w:jc w:val="left"/>',
         fonts(FANGSONG, BODY_PT),
     ),
     Style("RKTable", "RK Table", "paragraph", TABLE_PPR, fonts(SONGTI, 10.5)),
@@ -220,15 +246,17 @@ STYLES = [
         "RKPageNumber",
         "RK Page Number",
         "paragraph",
-        '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0"/>' + NO_INDENT,
+        LINE_BREAKING
+        + '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0"/>'
+        + NO_INDENT,
         fonts(SONGTI, 14),
     ),
     Style(
         "RKHeaderMark",
         "RK Header Mark",
         "paragraph",
-        '<w:snapToGrid w:val="0"/>' + NO_INDENT + '<w:jc w:val="center"/>',
-        fonts(HEITI, 14, bold=True) + '<w:color w:val="C00000"/>',
+        LINE_BREAKING + '<w:snapToGrid w:val="0"/>' + NO_INDENT + '<w:jc w:val="center"/>',
+        fonts(HEITI, 14, bold=True, color="C00000"),
     ),
 ]
 
@@ -236,6 +264,14 @@ STYLES = [
 # English words do not break like Chinese characters: the English template sets its tables
 # smaller, so that labels such as "Upheld" fit table 四's 15 columns.
 EN_SIZES = {"RKTable": 9.0, "RKTableSmall": 7.5}
+# The English signature and date are right-aligned 2 characters from the margin: the widths of
+# proportional Latin text cannot be counted in characters, as context does for Chinese.
+EN_SIGNATURE = (
+    "<w:keepNext/>"
+    + LINE_BREAKING
+    + EXACT
+    + '<w:ind w:right="640" w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="right"/>'
+)
 
 
 def install_styles(doc: Document, lang: str = "zh-CN") -> None:  # type: ignore[valid-type]
@@ -247,7 +283,7 @@ def install_styles(doc: Document, lang: str = "zh-CN") -> None:  # type: ignore[
         0,
         parse_xml(
             f"<w:docDefaults {W}><w:rPrDefault><w:rPr>{fonts(FANGSONG, BODY_PT)}</w:rPr></w:rPrDefault>"
-            f"<w:pPrDefault><w:pPr>{EXACT}</w:pPr></w:pPrDefault></w:docDefaults>"
+            f"<w:pPrDefault><w:pPr>{LINE_BREAKING}{EXACT}</w:pPr></w:pPrDefault></w:docDefaults>"
         ),
     )
     for style in STYLES:
@@ -260,6 +296,8 @@ def install_styles(doc: Document, lang: str = "zh-CN") -> None:  # type: ignore[
                 fonts(SONGTI, EN_SIZES[style.id]),
                 style.outline,
             )
+        if lang == "en" and style.id == "RKSignature":
+            style = Style(style.id, style.name, style.kind, EN_SIGNATURE, style.rpr)
         old = [s for s in styles.findall(qn("w:style")) if s.get(qn("w:styleId")) == style.id]
         for s in old:
             styles.remove(s)
@@ -296,16 +334,52 @@ def tag(text: str) -> str:
     return para("Normal", ("", "{%p " + text + " %}"))
 
 
-def blocks(var: str) -> list[str]:
-    """Paragraphs looping over a list of narrative blocks (heading, or lead + text)."""
+def blocks(var: str, lead_in: bool = False) -> list[str]:
+    """Paragraphs looping over a list of narrative blocks (heading, or lead + text). With
+    `lead_in`, the last paragraph is kept on the page of the table that follows it."""
+    text = [para("Normal", ("RKLead", "{{ b.lead }}"), ("", "{{ b.text }}"))]
+    if lead_in:
+        text = [
+            tag("if loop.last"),
+            para("RKLeadIn", ("RKLead", "{{ b.lead }}"), ("", "{{ b.text }}")),
+            tag("else"),
+            *text,
+            tag("endif"),
+        ]
     return [
         tag(f"for b in {var}"),
         tag("if b.heading"),
         para("Heading2", ("", "{{ b.heading }}")),
         tag("else"),
-        para("Normal", ("RKLead", "{{ b.lead }}"), ("", "{{ b.text }}")),
+        *text,
         tag("endif"),
         tag("endfor"),
+    ]
+
+
+def title() -> str:
+    """The title: one run per line (reportkit.context breaks it), a line break between."""
+    run = '<w:r><w:t xml:space="preserve">{}</w:t></w:r>'
+    return (
+        f'<w:p {W}><w:pPr><w:pStyle w:val="RKTitle"/></w:pPr>'
+        + run.format("{%r for line in title_lines %}")
+        + run.format("{{ line }}")
+        + run.format("{%r if not loop.last %}")
+        + "<w:r><w:br/></w:r>"
+        + run.format("{%r endif %}")
+        + run.format("{%r endfor %}")
+        + "</w:p>"
+    )
+
+
+def signature() -> list[str]:
+    """One blank line, then 署名 and 成文日期 (GB/T 9704-2012 §7.3.5.2), each led by the spaces
+    reportkit.context computes from their widths (a computed indent would have to be a tag
+    inside an attribute, which no longer validates as OOXML)."""
+    return [
+        para("RKSignature"),
+        para("RKSignature", ("", "{{ signature_lead }}"), ("", "{{ signature }}")),
+        para("RKSignature", ("", "{{ date_lead }}"), ("", "{{ date }}")),
     ]
 
 
@@ -317,8 +391,16 @@ class Cell:
     vmerge: str = ""  # "restart" starts a vertical merge, "continue" continues one
 
 
-def table(widths: list[int], rows: list[list[Cell]], style: str, header_rows: int = 0) -> str:
-    """A fixed-layout table; its first `header_rows` rows repeat on every page it spans."""
+def table(
+    widths: list[int],
+    rows: list[list[Cell]],
+    style: str,
+    header_rows: int = 0,
+    keep: frozenset[int] = frozenset(),
+) -> str:
+    """A fixed-layout table; its first `header_rows` rows repeat on every page it spans. No row
+    splits across pages (cantSplit); the rows numbered in `keep` (and the header rows) stay on
+    the page of the row after them (keepNext on their paragraphs, as Word keeps rows)."""
     assert sum(widths) <= TEXT_W, (sum(widths), TEXT_W)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     out = [
@@ -336,6 +418,7 @@ def table(widths: list[int], rows: list[list[Cell]], style: str, header_rows: in
     for number, row in enumerate(rows):
         assert sum(c.span for c in row) == len(widths), row
         header = "<w:tblHeader/>" if number < header_rows else ""
+        keep_next = "<w:keepNext/>" if number < header_rows or number in keep else ""
         out.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
         col = 0
         for cell in row:
@@ -353,7 +436,7 @@ def table(widths: list[int], rows: list[list[Cell]], style: str, header_rows: in
             out.append(
                 f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}{vmerge}'
                 '<w:vAlign w:val="center"/></w:tcPr>'
-                f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
+                f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep_next}</w:pPr>'
                 + (f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>' if text else "")
                 + "</w:p></w:tc>"
             )
@@ -399,7 +482,8 @@ def proactive_table() -> str:
         [Cell(L("信息内容")), Cell(L("本年收费金额（单位：万元）"), 3)],
         one(L("行政事业性收费"), "fees"),
     ]
-    return table(widths, rows, "RKTable")
+    # each article's title row and the header under it stay with the figures they head
+    return table(widths, rows, "RKTable", keep=frozenset({0, 1, 4, 5, 7, 8, 11, 12}))
 
 
 APPLICANT_KEYS = (
@@ -493,25 +577,16 @@ PARTS = (
 
 
 def body() -> list[str]:
-    out = [
-        tag("if title"),
-        para("RKTitle", ("", "{{ title }}")),
-        tag("endif"),
-        *blocks("preamble"),
-    ]
+    out = [tag("if title_lines"), title(), tag("endif"), *blocks("preamble")]
     for heading, var, make_table in PARTS:
         out.append(para("Heading1", ("", L(heading))))
         if make_table is None:
             out += blocks(f"{var}.text")
         else:
-            out += blocks(f"{var}.before")
+            out += blocks(f"{var}.before", lead_in=True)
             out.append(make_table())
             out += blocks(f"{var}.after")
-    out += [
-        para("RKSignature", ("", "{{ signature }}")),
-        para("RKSignature", ("", "{{ date }}")),
-    ]
-    return out
+    return out + signature()
 
 
 def page_number(align: str) -> str:
@@ -529,6 +604,23 @@ def page_number(align: str) -> str:
     )
 
 
+STALE_RELATIONSHIPS = (
+    # Word 2010's copy of styles.xml in python-docx's default template: it no longer matches
+    # the styles built here, and Word reports such a file as unreadable content
+    "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+    # the default template's thumbnail, a picture of another document
+    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail",
+)
+
+
+def drop_stale_parts(doc) -> None:  # type: ignore[no-untyped-def]
+    """Remove the parts of python-docx's default template that do not describe this one."""
+    for rels in (doc.part.rels, doc.part.package.rels):
+        for key, rel in list(rels.items()):
+            if rel.reltype in STALE_RELATIONSHIPS:
+                del rels[key]
+
+
 def fill(part_element, paragraphs: list[str]) -> None:  # type: ignore[no-untyped-def]
     for child in list(part_element):
         part_element.remove(child)
@@ -540,12 +632,18 @@ def build(output: Path | None = None, lang: str = "zh-CN") -> Path:
     _LANG["value"] = lang
     output = output or OUTPUTS[lang]
     doc = Document()
+    drop_stale_parts(doc)
     install_styles(doc, lang)
     doc.settings.odd_and_even_pages_header_footer = True
     settings = doc.settings.element
     lang = settings.find(qn("w:themeFontLang"))
     if lang is not None:
         lang.set(qn("w:eastAsia"), "zh-CN")
+    # punctuation compression (标点挤压): a line may close up its full-width punctuation
+    # rather than let it hang past the margin
+    spacing_control = settings.find(qn("w:characterSpacingControl"))
+    if spacing_control is not None:
+        spacing_control.set(qn("w:val"), "compressPunctuation")
 
     body_el = doc.element.body
     sect = body_el.find(qn("w:sectPr"))

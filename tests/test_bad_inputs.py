@@ -39,8 +39,12 @@ def make_template(kind: str, path: Path) -> None:
                 if item.filename == "word/document.xml":
                     head, rest = data.decode("utf-8").split("?>", 1)
                     entity = '<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>'
+                    assert "{{ signature }}" in rest
                     data = (
-                        head + "?>" + entity + rest.replace("{{ title }}", "{{ title }}&xxe;")
+                        head
+                        + "?>"
+                        + entity
+                        + rest.replace("{{ signature }}", "{{ signature }}&xxe;")
                     ).encode("utf-8")
                 out.writestr(item, data)
     elif kind == "official":

@@ -145,7 +145,7 @@ def test_a_pdf_is_made_again_when_its_report_changed(county: Path, tmp_path: Pat
     third = batch.run(county, out, batch.Options(pdf=True))
     assert third.pdfs == [pdf]  # only the one whose report changed
     record = Records(out).get("gonghe.toml")
-    assert record is not None and record.pdf["source"] == record.sha256
+    assert record is not None and record.derived["pdf"]["source"] == record.sha256
     assert pdf.read_bytes() != old
 
 

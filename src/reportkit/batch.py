@@ -32,6 +32,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Literal
 
+from reportkit import webpage
 from reportkit.aggregate import aggregate, write_totals
 from reportkit.check import SHORT, alike, check, plain
 from reportkit.errors import DataError, Problem, ReportkitError, Sorted
@@ -49,8 +50,9 @@ from reportkit.messages import translate
 from reportkit.model import Report
 from reportkit.narrate import narrate
 from reportkit.output import remove_leftovers, write
-from reportkit.pdf import convert
-from reportkit.records import FolderLock, Record, Records, file_digest
+from reportkit.pdf import Standard, convert
+from reportkit.preview import previews
+from reportkit.records import FolderLock, Records
 from reportkit.renderer import default_template, document, header_marks
 
 TABLE_RULES = frozenset({"A", "B", "C", "T4", "MAX"})
@@ -84,6 +86,9 @@ class Options:
     rebuild: bool = False
     template: Path | None = None
     pdf: bool = False  # also a PDF of every report, converted with LibreOffice
+    pdf_standard: Standard = "pdfa-2b"
+    html: bool = False  # also a web page of every report
+    preview: bool = False  # also a page-1 image of every report (needs the PDFs), in summary.csv
 
 
 @dataclass
@@ -91,7 +96,9 @@ class Result:
     agencies: list[Agency]
     out_dir: Path
     problems: list[Problem] = field(default_factory=list)  # of the run, not of one agency
-    pdfs: list[Path] = field(default_factory=list)  # converted in this run
+    pdfs: list[Path] = field(default_factory=list)  # made in this run
+    pages: list[Path] = field(default_factory=list)
+    previews: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -291,9 +298,10 @@ def render_job(job: Job) -> list[Problem]:
     try:
         old = records.get(job.data.name)
         records.drop(job.data.name)
-        if old is not None and old.pdf:  # the PDF of the report being replaced is stale now
+        for made in old.derived.values() if old is not None else ():
+            # what was made from the report being replaced (PDF, page, image) is stale now
             with contextlib.suppress(OSError):
-                (job.output.parent / old.pdf["name"]).unlink()
+                (job.output.parent / made["name"]).unlink()
         report = load(job.data)
         last = load(job.previous) if job.previous else None
         write(document(report, narrate(report, previous=last), job.template, job.marks), job.output)
@@ -384,14 +392,18 @@ def _write(
         if progress:
             progress(agency)
 
-    if options.pdf:
-        result.pdfs, result.problems = _convert(agencies, records, out_dir)
+    _publish(agencies, records, out_dir, options, result)
+    images = {
+        a.output: a.output.with_suffix(".png")
+        for a in agencies
+        if options.preview and a.output is not None and a.output.with_suffix(".png").is_file()
+    }
     try:
         _write_problem_reports(agencies, out_dir)
     except ReportkitError as exc:  # a folder that cannot be written: say so, keep going
         result.problems += exc.problems
     try:
-        write_summary(agencies, out_dir / SUMMARY)
+        write_summary(agencies, out_dir / SUMMARY, previews=images)
     except ReportkitError as exc:
         result.problems += exc.problems
     return result
@@ -415,39 +427,62 @@ def _read(agency: Agency, options: Options) -> None:
         agency.problems = [_crashed(agency.data, exc)]
 
 
-def _convert(
-    agencies: Sequence[Agency], records: Records, out_dir: Path
-) -> tuple[list[Path], list[Problem]]:
-    """Convert to PDF every report whose PDF is missing or was made from another version of
-    it; record each PDF with the hash of the report it was made from."""
-    todo: list[Record] = []
+def _publish(
+    agencies: Sequence[Agency], records: Records, out_dir: Path, options: Options, result: Result
+) -> None:
+    """Make what each report is published as (PDF, web page, page-1 image) where it is missing
+    or was made from another version of the report; record each with the hash of the report it
+    was made from, so a later run knows it is current."""
+    current = []
     for agency in agencies:
         if agency.output is None or agency.status == "failed":
             continue
         record = records.get(agency.data.name)
-        if record is not None and record.holds(out_dir) and not record.pdf_holds(out_dir):
-            todo.append(record)
-    if not todo:
-        return [], []
-    problems: list[Problem] = []
-    try:
-        convert([out_dir / record.output for record in todo], out_dir)
-    except ReportkitError as exc:
-        problems = exc.problems
-    made = []
-    for record in todo:
-        pdf = out_dir / Path(record.output).with_suffix(".pdf")
-        found = file_digest(pdf)
-        if found is not None:
-            made.append(pdf)
-            record.pdf = {
-                "name": pdf.name,
-                "sha256": found[0],
-                "size": found[1],
-                "source": record.sha256,
-            }
+        if record is not None and record.holds(out_dir):
+            current.append((agency, record))
+    if options.html:
+        for agency, record in current:
+            if record.derived_holds("html", out_dir):
+                continue
+            try:
+                locale = agency.report.locale if agency.report else "zh-CN"
+                page = webpage.write_page(out_dir / record.output, lang=locale)
+            except ReportkitError as exc:
+                result.problems += exc.problems
+                continue
+            record.derive("html", page)
             records.put(record)
-    return made, problems
+            result.pages.append(page)
+    if options.pdf or options.preview:
+        standard = options.pdf_standard
+        todo = [r for _, r in current if not r.derived_holds("pdf", out_dir, standard)]
+        try:
+            convert([out_dir / r.output for r in todo], out_dir, standard=standard)
+        except ReportkitError as exc:
+            result.problems += exc.problems
+        for record in todo:
+            pdf = out_dir / Path(record.output).with_suffix(".pdf")
+            if pdf.is_file():
+                record.derive("pdf", pdf, standard)
+                records.put(record)
+                result.pdfs.append(pdf)
+    if options.preview:
+        todo = [
+            r
+            for _, r in current
+            if r.derived_holds("pdf", out_dir) and not r.derived_holds("png", out_dir)
+        ]
+        try:
+            made = previews([out_dir / Path(r.output).with_suffix(".pdf") for r in todo])
+        except ReportkitError as exc:
+            result.problems += exc.problems
+            made = {}
+        for record in todo:
+            image = made.get(out_dir / Path(record.output).with_suffix(".pdf"))
+            if image is not None:
+                record.derive("png", image)
+                records.put(record)
+                result.previews.append(image)
 
 
 def _check_options(county: Path, out_dir: Path, options: Options) -> None:
@@ -472,8 +507,8 @@ def _remove_stale(agency: Agency, records: Records) -> None:
     if record is None:
         return
     records.drop(agency.data.name)
-    for made in (record.output, record.pdf.get("name", "")):
-        if made and safe_name(made) == made:
+    for made in (record.output, *(d.get("name", "") for d in record.derived.values())):
+        if made and safe_name(Path(made).stem) + Path(made).suffix == made:
             with contextlib.suppress(OSError):
                 (records.out_dir / made).unlink()
 
@@ -573,28 +608,25 @@ def status_text(agency: Agency, lang: str = "zh") -> str:
     return translate(_STATUS_LABEL[agency.status], lang)
 
 
-def write_summary(agencies: Sequence[Agency], path: Path, lang: str = "zh") -> None:
-    """Write the summary table as CSV in UTF-8 with a BOM, which Excel and WPS open correctly."""
+def write_summary(
+    agencies: Sequence[Agency],
+    path: Path,
+    lang: str = "zh",
+    previews: dict[Path, Path] | None = None,
+) -> None:
+    """Write the summary table as CSV in UTF-8 with a BOM, which Excel and WPS open correctly;
+    with `previews` (report → page-1 image), a last column names each report's image."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            translate(c, lang)
-            for c in (
-                "col_agency",
-                "col_status",
-                "col_errors",
-                "col_warnings",
-                "col_output",
-                "col_data",
-            )
-        ]
-    )
+    columns = ["col_agency", "col_status", "col_errors", "col_warnings", "col_output", "col_data"]
+    writer.writerow([translate(c, lang) for c in columns + (["col_preview"] if previews else [])])
     for a in agencies:
         output = a.output.name if a.output else ""
-        writer.writerow(
-            [a.name, status_text(a, lang), len(a.errors), len(a.warnings), output, a.data.name]
-        )
+        row = [a.name, status_text(a, lang), len(a.errors), len(a.warnings), output, a.data.name]
+        if previews:
+            image = previews.get(a.output) if a.output else None
+            row.append(image.name if image else "")
+        writer.writerow(row)
     write(buffer.getvalue().encode("utf-8-sig"), path)
 
 

@@ -30,15 +30,15 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from reportkit import api, batch, sheet, skeleton
+from reportkit import api, batch, fonts, sheet, skeleton, webpage
 from reportkit.check import check
 from reportkit.errors import DataError, OutputError, Problem, ReportkitError
 from reportkit.fill import fill as fill_totals
-from reportkit.load import read_string
+from reportkit.load import load, read_string
 from reportkit.messages import LANGS, click_text, default_language, translate
 from reportkit.model import LEVEL_LABELS, Report
 from reportkit.output import write
-from reportkit.pdf import convert
+from reportkit.pdf import STANDARDS, convert
 
 INTERNAL_ERROR = 3
 STDIO = "-"  # a data file read from standard input, or a document written to standard output
@@ -286,6 +286,14 @@ def build(lang: str) -> click.Group:
     @previous_option
     @click.option("--force", is_flag=True, help=t("help_force"))
     @click.option("--pdf", "pdf", is_flag=True, help=t("help_pdf"))
+    @click.option(
+        "--pdf-standard",
+        type=click.Choice(STANDARDS),
+        default="pdfa-2b",
+        show_default=True,
+        help=t("help_pdf_standard"),
+    )
+    @click.option("--html", "html", is_flag=True, help=t("help_html"))
     @click.pass_obj
     def render(
         printer: Printer,
@@ -295,6 +303,8 @@ def build(lang: str) -> click.Group:
         previous: Path | None,
         force: bool,
         pdf: bool,
+        pdf_standard: str,
+        html: bool,
     ) -> None:
         source: Report | Path = data
         if str(data) == STDIO:
@@ -319,8 +329,12 @@ def build(lang: str) -> click.Group:
                 printer.problems(result.problems)
                 forced = bool(result.errors)
                 printer.say("rendered", path=result.output)
+                if html:
+                    locale = source.locale if isinstance(source, Report) else load(data).locale
+                    page = webpage.write_page(result.output, lang=locale)
+                    printer.say("html_written", path=page)
                 if pdf:
-                    for made in convert([result.output]):
+                    for made in convert([result.output], standard=pdf_standard):  # type: ignore[arg-type]
                         printer.say("pdf_written", path=made)
         except DataError as exc:
             if printer.debug:
@@ -418,6 +432,15 @@ def build(lang: str) -> click.Group:
         help=t("help_previous_dir"),
     )
     @click.option("--pdf", "pdf", is_flag=True, help=t("help_pdf"))
+    @click.option(
+        "--pdf-standard",
+        type=click.Choice(STANDARDS),
+        default="pdfa-2b",
+        show_default=True,
+        help=t("help_pdf_standard"),
+    )
+    @click.option("--html", "html", is_flag=True, help=t("help_html"))
+    @click.option("--preview", is_flag=True, help=t("help_preview"))
     @click.option("--force", is_flag=True, help=t("help_force_batch"))
     @click.option("--rebuild", is_flag=True, help=t("help_rebuild"))
     @click.option("--totals", is_flag=True, help=t("help_totals"))
@@ -430,13 +453,24 @@ def build(lang: str) -> click.Group:
         jobs: int,
         previous: Path | None,
         pdf: bool,
+        pdf_standard: str,
+        html: bool,
+        preview: bool,
         force: bool,
         rebuild: bool,
         totals: bool,
         template: Path | None,
     ) -> None:
         options = batch.Options(
-            jobs=jobs, previous=previous, force=force, rebuild=rebuild, template=template, pdf=pdf
+            jobs=jobs,
+            previous=previous,
+            force=force,
+            rebuild=rebuild,
+            template=template,
+            pdf=pdf,
+            pdf_standard=pdf_standard,  # type: ignore[arg-type]  # one of STANDARDS (click.Choice)
+            html=html,
+            preview=preview,
         )
         total = len(batch.agency_files(county))
         with Progress(
@@ -451,8 +485,12 @@ def build(lang: str) -> click.Group:
             task = bar.add_task(t("batch_progress"), total=total)
             result = batch.run(county, out_dir, options, progress=lambda agency: bar.advance(task))
         printer.summary(result)
+        for path in result.pages:
+            printer.say("html_written", path=path)
         for path in result.pdfs:
             printer.say("pdf_written", path=path)
+        for path in result.previews:
+            printer.say("preview_written", path=path)
         printer.problems(result.problems)
         if totals:
             path, problems, names = batch.write_county_totals(result, county)
@@ -460,6 +498,33 @@ def build(lang: str) -> click.Group:
             printer.say("totals_written", path=path, count=len(names))
         if not result.ok:
             raise click.exceptions.Exit(1)
+
+    @command("fonts", "help_fonts")
+    @click.pass_obj
+    def fonts_command(printer: Printer) -> None:
+        table = Table(box=box.SIMPLE)
+        for code in ("col_role", "col_font", "col_installed", "col_substitute"):
+            table.add_column(t(code))
+        for choice in fonts.choices():
+            role = choice.role
+            installed = {True: "font_yes", False: "font_no", None: "font_unknown"}
+            if choice.installed:
+                using = t("font_official")
+            elif choice.substitute is not None:
+                using = f"{choice.substitute} ({choice.substitute.package})"
+            elif choice.installed is None:
+                using = t("font_system")
+            else:
+                packages = " ".join(f.package for f in role.candidates)
+                using = translate("font_none", printer.lang, packages=packages)
+            table.add_row(
+                t(f"role_{role.key}"),
+                role.official,
+                t(installed[choice.installed]),
+                escape(using),
+            )
+        printer.out.print(table)
+        printer.say("fonts_hint", packages=" ".join(fonts.PACKAGES))
 
     @command("new", "help_new")
     @click.option("--agency", metavar=t("metavar_name"), help=t("help_agency"))

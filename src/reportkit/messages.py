@@ -654,6 +654,56 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "内部错误（请附 --debug 输出报告此问题）：{detail}",
         "internal error (please report it with the --debug output): {detail}",
     ),
+    # --- publishing: fonts, PDF/A, HTML, previews (issue 16) -----------------------------------
+    "help_fonts": (
+        "列出各部分应使用的字体、本机是否已安装，以及转换 PDF 时使用的替代字体",
+        "list each role's official font, whether it is installed, and the substitute PDF "
+        "conversion uses",
+    ),
+    "help_pdf_standard": (
+        "PDF 标准：pdfa-2b（归档用 PDF/A-2b，默认）或 none（普通 PDF）",
+        "PDF standard: pdfa-2b (PDF/A-2b for the archive, the default) or none (plain PDF)",
+    ),
+    "help_html": (
+        "同时生成网页（.html，可直接粘贴到政府信息公开专栏）",
+        "also write a web page (.html) for the government information disclosure portal",
+    ),
+    "help_preview": (
+        "同时生成每份报告第 1 页的预览图（.png，需转换 PDF），并在 summary.csv 中列出",
+        "also write a page-1 preview image (.png, converting to PDF) of each report, listed in "
+        "summary.csv",
+    ),
+    "html_written": ("已生成 {path}", "wrote {path}"),
+    "html_failed": ("网页生成失败：{detail}", "web page failed: {detail}"),
+    "preview_written": ("已生成预览 {path}", "wrote preview {path}"),
+    "preview_failed": ("预览图生成失败：{detail}", "preview failed: {detail}"),
+    "pdftoppm_missing": (
+        "未找到 pdftoppm，无法生成预览图（Debian/Ubuntu：apt-get install poppler-utils）",
+        "pdftoppm not found, so no previews (Debian/Ubuntu: apt-get install poppler-utils)",
+    ),
+    "col_preview": ("预览", "preview"),
+    "col_role": ("用途", "role"),
+    "col_font": ("规定字体", "official font"),
+    "col_installed": ("已安装", "installed"),
+    "col_substitute": ("PDF 转换使用", "PDF conversion uses"),
+    "role_title": ("标题", "title"),
+    "role_heading": ("一级标题（一、）", "headings (一、)"),
+    "role_body": ("正文", "body text"),
+    "role_subhead": ("二级标题（（一））", "sub-heads (（一）)"),
+    "role_page_number": ("页码、表格", "page numbers, tables"),
+    "font_yes": ("是", "yes"),
+    "font_no": ("否", "no"),
+    "font_unknown": ("未知（无 fontconfig）", "unknown (no fontconfig)"),
+    "font_official": ("规定字体本身", "the official font itself"),
+    "font_none": (
+        "无可用替代字体，请安装：{packages}",
+        "no substitute installed; install: {packages}",
+    ),
+    "font_system": ("LibreOffice 自带的替换规则", "LibreOffice's own substitution"),
+    "fonts_hint": (
+        "Debian/Ubuntu 安装全部替代字体：apt-get install {packages}",
+        "all substitutes on Debian/Ubuntu: apt-get install {packages}",
+    ),
 }
 
 

@@ -48,18 +48,36 @@ class Record:
     output: str  # the report's file name
     sha256: str
     size: int
-    pdf: dict[str, Any] = field(default_factory=dict)  # name, sha256, size, source (docx hash)
+    # what was made from the report, by kind (pdf, html, png): name, sha256, size, the hash of
+    # the report it was made from (source), and how (variant: the PDF standard)
+    derived: dict[str, dict[str, Any]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)  # cached by later stages (signatures)
 
     def holds(self, out_dir: Path) -> bool:
         """True when the report on disk is exactly the one this record describes."""
         return file_digest(out_dir / self.output) == (self.sha256, self.size)
 
-    def pdf_holds(self, out_dir: Path) -> bool:
-        """True when the PDF on disk was made from this record's report and is whole."""
-        if not self.pdf or self.pdf.get("source") != self.sha256:
+    def derive(self, kind: str, path: Path, variant: str = "") -> None:
+        """Note that `path` was just made from this record's report."""
+        found = file_digest(path)
+        if found is not None:
+            self.derived[kind] = {
+                "name": path.name,
+                "sha256": found[0],
+                "size": found[1],
+                "source": self.sha256,
+                "variant": variant,
+            }
+
+    def derived_holds(self, kind: str, out_dir: Path, variant: str | None = None) -> bool:
+        """True when the file of `kind` on disk was made from this record's report (in
+        `variant`, when given) and is whole."""
+        made = self.derived.get(kind)
+        if not made or made.get("source") != self.sha256:
             return False
-        return file_digest(out_dir / self.pdf["name"]) == (self.pdf["sha256"], self.pdf["size"])
+        if variant is not None and made.get("variant") != variant:
+            return False
+        return file_digest(out_dir / made["name"]) == (made["sha256"], made["size"])
 
 
 class Records:
