@@ -49,7 +49,9 @@ def add_row(table: Any, key: str, values: list[Any], before: str = "carried_forw
     container = table.value
     keys = [k.key if k is not None else None for k, _ in container.body]
     if before in keys:
-        # tomlkit has no public insert-at; its container keeps comments and order through this
+        # tomlkit has no public insert-at that keeps the comments and blank lines around the
+        # row; Container._insert_at is private, so pyproject.toml caps tomlkit at the releases
+        # the tests pass with
         container._insert_at(keys.index(before), key, array)
     else:
         table[key] = array
