@@ -26,6 +26,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, Literal
 
+from reportkit import distribution
 from reportkit.aggregate import aggregate, write_totals
 from reportkit.check import SHORT, alike, check, plain
 from reportkit.errors import DataError, Problem, ReportkitError, Sorted
@@ -165,7 +166,7 @@ def _common_digest(template: Path) -> bytes:
     versions of reportkit and its document libraries."""
     h = hashlib.sha256(template.read_bytes())
     h.update((resources.files("reportkit") / "rulebooks" / "zh-CN.toml").read_bytes())
-    for name in ("reportkit", "docxtpl", "python-docx", "Jinja2", "lxml"):
+    for name in (distribution.NAME, "docxtpl", "python-docx", "Jinja2", "lxml"):
         h.update(f"{name}={metadata.version(name)};".encode())
     return h.digest()
 

@@ -24,7 +24,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from reportkit import api, batch, sheet, skeleton
+from reportkit import api, batch, distribution, sheet, skeleton
 from reportkit.check import check
 from reportkit.errors import DataError, Problem, ReportkitError
 from reportkit.fill import fill as fill_totals
@@ -106,7 +106,7 @@ def build(lang: str) -> click.Group:
     settings = {"help_option_names": ["-h", "--help"]}
 
     @click.group(help=t("help_main"), context_settings=settings)
-    @click.version_option(package_name="reportkit", help=t("help_version"))
+    @click.version_option(package_name=distribution.NAME, help=t("help_version"))
     @click.help_option("-h", "--help", help=t("help_help"))
     @click.option("--lang", type=click.Choice(LANGS), default=lang, help=t("help_lang"))
     @click.option("--debug", is_flag=True, help=t("help_debug"))
