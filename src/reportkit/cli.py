@@ -24,13 +24,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from reportkit import api, batch, distribution, sheet, skeleton
+from reportkit import api, batch, distribution, schema, sheet, skeleton
 from reportkit.check import check
 from reportkit.errors import DataError, Problem, ReportkitError
 from reportkit.fill import fill as fill_totals
 from reportkit.load import last_year, load
 from reportkit.messages import LANGS, translate
-from reportkit.model import LEVEL_LABELS, Report
+from reportkit.model import LEVEL_LABELS
 from reportkit.output import write
 from reportkit.pdf import convert
 
@@ -339,10 +339,13 @@ def build(lang: str) -> click.Group:
             printer.say("sheet_nothing")
 
     @command("schema", "help_schema")
-    def schema() -> None:
-        document = Report.model_json_schema()
-        document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    @click.option("--agency", "kind", flag_value="agency", help=t("help_schema_agency"))
+    @click.option("--county", "kind", flag_value="county", help=t("help_schema_county"))
+    @click.pass_obj
+    def schema_command(printer: Printer, kind: str | None) -> None:
+        document = schema.generate(kind or "report", printer.lang)  # type: ignore[arg-type]
+        # UTF-8 whatever the terminal's encoding, so that `reportkit schema > x.json` works
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"))
 
     return main
 

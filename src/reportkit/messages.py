@@ -400,6 +400,84 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "内部错误（请附 --debug 输出报告此问题）：{detail}",
         "internal error (please report it with the --debug output): {detail}",
     ),
+    # The JSON Schema
+    "help_schema_report": (
+        "政府信息公开工作年度报告数据文件（reportkit）",
+        "Data file of a 政府信息公开工作年度报告 (reportkit)",
+    ),
+    "help_schema_agency": (
+        "县（区）文件夹中单位的数据文件（继承 county.toml）",
+        "An agency's data file in a county folder (inherits county.toml)",
+    ),
+    "help_schema_county": (
+        "县（区）文件夹的共用文件 county.toml",
+        "The shared file of a county folder, county.toml",
+    ),
+    "help_schema_row": (
+        "按纸质表格的列顺序写 {count} 个数（{columns}），或写成以列名为键的表",
+        "{count} numbers in the paper form's column order ({columns}), or a table keyed by column",
+    ),
+    "help_schema_row_total": (
+        "按纸质表格的列顺序写 {count} 个数（{columns}；总计可省略，由程序计算），"
+        "或写成以列名为键的表",
+        "{count} numbers in the paper form's column order ({columns}; the total may be left off "
+        "and is computed), or a table keyed by column",
+    ),
+    "help_schema_block": (
+        "一个段落：文字，或 { lead = 段首小标题, text = 正文 }，或 { heading = 独立小标题 }",
+        "a paragraph: text, or { lead = run-in sub-head, text = … }, or { heading = sub-head }",
+    ),
+    "help_field_format": ("报告格式", "report format"),
+    "help_field_locale": ("报告语言", "language of the report"),
+    "help_field_sample": (
+        "示例数据（页眉标注「示例数据」）",
+        "invented example data (marked 示例数据 in the header)",
+    ),
+    "help_field_year": ("报告年度", "report year"),
+    "help_field_date": ("落款日期", "date of the report"),
+    "help_field_legal_basis": ("编制依据", "legal basis cited in the preamble"),
+    "help_field_previous": (
+        "上年的数据文件（相对于本文件），用于跨年度校验",
+        "last year's data file (relative to this one), for the checks across years",
+    ),
+    "help_field_rulebook": (
+        "本县（区）的句子规则文件（相对于本文件）",
+        "the county's own sentence rulebook (relative to this file)",
+    ),
+    "help_field_deadline": ("公开期限", "publication deadline"),
+    "help_field_agency": ("单位", "agency"),
+    "help_field_sentences": (
+        "标准句子：按编号写入新句子，或写 false 关闭",
+        "generated sentences by id: new text, or false to switch one off",
+    ),
+    "help_field_name": ("单位全称", "full name of the agency"),
+    "help_field_short_name": ("单位简称", "short name"),
+    "help_field_level": ("单位层级", "level of government"),
+    "help_field_county": ("所在县（市、区）", "county"),
+    "help_field_prefecture": ("所在市（州）", "prefecture"),
+    "help_field_province": ("所在省（自治区、直辖市）", "province"),
+    "help_field_contact_office": ("联系科室", "office to contact"),
+    "help_field_phone": ("联系电话", "phone"),
+    "help_field_fax": ("传真", "fax"),
+    "help_field_address": ("地址", "address"),
+    "help_field_postcode": ("邮政编码", "postcode"),
+    "help_field_text": ("正文段落", "paragraphs"),
+    "help_field_before_table": ("表格前的段落", "paragraphs before the table"),
+    "help_field_after_table": ("表格后的段落", "paragraphs after the table"),
+    "help_field_draft": (
+        "仍是上年的文字：改写后删除 draft = true",
+        "still last year's text: rewrite it, then remove draft = true",
+    ),
+    "help_field_info_processing_fee": ("本年收取的信息处理费", "信息处理费 collected in the year"),
+    "help_field_lead": ("段首小标题（楷体）", "run-in sub-head"),
+    "help_field_heading": ("独立小标题", "standing sub-head"),
+    "help_field_table": ("{heading}：表格", "{heading}: the table"),
+    "help_field_unit": ("（单位：{unit}）", " (in {unit})"),
+    "help_field_totals": (
+        "全县汇总报告（reportkit batch --totals），不被单位继承",
+        "the county's aggregate report (reportkit batch --totals); not inherited",
+    ),
+    "help_field_totals_agency": ("汇总报告的单位", "the agency named on the aggregate report"),
 }
 
 
