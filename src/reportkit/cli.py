@@ -20,11 +20,12 @@ from typing import Any
 import click
 from rich import box
 from rich.console import Console
+from rich.markdown import Markdown
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from reportkit import api, batch, distribution, schema, sheet, skeleton
+from reportkit import api, batch, bundled, distribution, schema, sheet, skeleton
 from reportkit.check import check
 from reportkit.errors import DataError, Problem, ReportkitError
 from reportkit.fill import fill as fill_totals
@@ -33,6 +34,7 @@ from reportkit.messages import LANGS, translate
 from reportkit.model import LEVEL_LABELS
 from reportkit.output import write
 from reportkit.pdf import convert
+from reportkit.renderer import DEFAULT_TEMPLATES
 
 
 def _language(argv: Sequence[str]) -> str:
@@ -346,6 +348,52 @@ def build(lang: str) -> click.Group:
         document = schema.generate(kind or "report", printer.lang)  # type: ignore[arg-type]
         # UTF-8 whatever the terminal's encoding, so that `reportkit schema > x.json` works
         click.echo(json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"))
+
+    @command("docs", "help_docs")
+    @click.argument("topic", required=False)
+    @click.pass_obj
+    def docs_command(printer: Printer, topic: str | None) -> None:
+        topics = bundled.doc_topics()
+        if topic is None:
+            printer.say("docs_topics")
+            width = max(len(name) for name in topics)
+            for name, title in topics.items():
+                printer.out.print(escape(f"  {name:<{width}}  {title}"))
+            return
+        found = bundled.topic_of(topic)
+        if found is None:
+            raise click.UsageError(
+                translate("docs_unknown", printer.lang, topic=topic, topics=", ".join(topics))
+            )
+        text = bundled.read_doc(found, for_terminal=True)
+        if printer.out.is_terminal:
+            printer.out.print(Markdown(text))
+        else:  # piped or redirected: the Markdown itself
+            click.echo(text.encode("utf-8"), nl=False)
+
+    @main.group(name="template", help=t("help_template_group"))
+    @click.help_option("-h", "--help", help=t("help_help"))
+    def template_group() -> None:
+        pass
+
+    @template_group.command(
+        name="export",
+        help=translate("help_template_export", lang, name=DEFAULT_TEMPLATES["zh-CN"]),
+    )
+    @click.help_option("-h", "--help", help=t("help_help"))
+    @click.option("-o", "--output", type=click.Path(path_type=Path), help=t("help_output"))
+    @click.option(
+        "--locale",
+        type=click.Choice(list(DEFAULT_TEMPLATES)),
+        default="zh-CN",
+        show_default=True,
+        help=t("help_template_locale"),
+    )
+    @click.option("--force", is_flag=True, help=t("help_overwrite"))
+    @click.pass_obj
+    def template_export(printer: Printer, output: Path | None, locale: str, force: bool) -> None:
+        path = bundled.export_template(output, locale, overwrite=force)
+        printer.say("template_exported", path=path)
 
     return main
 

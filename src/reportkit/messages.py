@@ -400,7 +400,41 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "内部错误（请附 --debug 输出报告此问题）：{detail}",
         "internal error (please report it with the --debug output): {detail}",
     ),
-    # The JSON Schema
+    # Packaging: the docs and the template shipped in the package, and the JSON Schema
+    "help_docs": (
+        "在终端中显示使用说明；不给主题时列出全部主题",
+        "show a document in the terminal; without a topic, list the topics",
+    ),
+    "docs_topics": (
+        "使用说明（用 reportkit docs 主题 查看）：",
+        "Documents (show one with reportkit docs TOPIC):",
+    ),
+    "docs_unknown": (
+        "没有名为「{topic}」的说明；可用的主题：{topics}",
+        "there is no document '{topic}'; the topics are: {topics}",
+    ),
+    "help_template_group": (
+        "内置的报告模板（.docx），用于修改样式",
+        "the built-in report template (.docx), for restyling",
+    ),
+    "help_template_export": (
+        "把内置模板写到文件（默认为当前文件夹中的 {name}），修改样式后用 render --template 使用",
+        "write the built-in template to a file (default: {name} in the current folder); restyle "
+        "it, then use it with render --template",
+    ),
+    "help_template_locale": (
+        "模板语言：zh-CN（中文，默认）或 en（英文）",
+        "the template's language: zh-CN (default) or en",
+    ),
+    "help_overwrite": ("覆盖已有的同名文件", "overwrite an existing file of that name"),
+    "output_exists_force": (
+        "文件已存在，未覆盖；确需覆盖请加 --force",
+        "the file exists and was not overwritten; add --force to replace it",
+    ),
+    "template_exported": (
+        "已导出模板 {path}：修改样式后用 reportkit render 数据文件 --template {path} 生成报告",
+        "wrote the template {path}: restyle it, then render with --template {path}",
+    ),
     "help_schema_report": (
         "政府信息公开工作年度报告数据文件（reportkit）",
         "Data file of a 政府信息公开工作年度报告 (reportkit)",
