@@ -13,8 +13,7 @@ or goes stage by stage::
     reportkit.write(reportkit.document(report, narrative), "jiangpo-2022.docx")
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
+from reportkit import distribution
 from reportkit.api import Result, render
 from reportkit.check import check
 from reportkit.errors import (
@@ -30,10 +29,7 @@ from reportkit.narrate import Narrative, narrate
 from reportkit.output import write
 from reportkit.renderer import document
 
-try:
-    __version__ = version("reportkit")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+__version__ = distribution.version()
 
 __all__ = [
     "DataError",

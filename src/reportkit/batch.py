@@ -32,7 +32,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Literal
 
-from reportkit import webpage
+from reportkit import distribution, webpage
 from reportkit.aggregate import aggregate, write_totals
 from reportkit.check import SHORT, alike, check, plain
 from reportkit.errors import DataError, Problem, ReportkitError, Sorted
@@ -205,7 +205,7 @@ def _assign_outputs(agencies: list[Agency], out_dir: Path) -> None:
 # ---------------------------------------------------------------------------------------------
 # Inputs, hashed
 
-_LIBRARIES = ("reportkit", "docxtpl", "python-docx", "Jinja2", "lxml")
+_LIBRARIES = (distribution.NAME, "docxtpl", "python-docx", "Jinja2", "lxml")
 
 
 def common_digest(template: Path) -> bytes:

@@ -26,11 +26,12 @@ import click
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console
+from rich.markdown import Markdown
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from reportkit import api, batch, fonts, sheet, skeleton, webpage
+from reportkit import api, batch, bundled, distribution, fonts, schema, sheet, skeleton, webpage
 from reportkit.check import check
 from reportkit.errors import DataError, OutputError, Problem, ReportkitError
 from reportkit.fill import fill as fill_totals
@@ -39,6 +40,7 @@ from reportkit.messages import LANGS, click_text, default_language, translate
 from reportkit.model import LEVEL_LABELS, Report
 from reportkit.output import write
 from reportkit.pdf import STANDARDS, convert
+from reportkit.renderer import DEFAULT_TEMPLATES
 
 INTERNAL_ERROR = 3
 STDIO = "-"  # a data file read from standard input, or a document written to standard output
@@ -237,7 +239,7 @@ def build(lang: str) -> click.Group:
         options_metavar=t("metavar_options"),
         subcommand_metavar=t("metavar_command"),
     )
-    @click.version_option(package_name="reportkit", help=t("help_version"))
+    @click.version_option(package_name=distribution.NAME, help=t("help_version"))
     @common
     @click.pass_context
     def main(ctx: click.Context) -> None:
@@ -246,10 +248,12 @@ def build(lang: str) -> click.Group:
 
     shared = {"lang", "quiet", "verbose", "debug", "help"}
 
-    def command(name: str, help_code: str, group: click.Group = main) -> Any:
+    def command(name: str, help_code: str, group: click.Group = main, **params: Any) -> Any:
         def decorate(function: Any) -> Any:
             made = group.command(
-                name=name, help=t(help_code), options_metavar=t("metavar_options")
+                name=name,
+                help=translate(help_code, lang, **params),
+                options_metavar=t("metavar_options"),
             )(common(function))
             # the command's own options first in its help, the ones every command takes after
             made.params.sort(key=lambda p: p.name in shared)
@@ -617,10 +621,66 @@ def build(lang: str) -> click.Group:
             printer.say("sheet_nothing")
 
     @command("schema", "help_schema")
-    def schema() -> None:
-        document = Report.model_json_schema()
-        document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    @click.option("--agency", "kind", flag_value="agency", help=t("help_schema_agency"))
+    @click.option("--county", "kind", flag_value="county", help=t("help_schema_county"))
+    @click.pass_obj
+    def schema_command(printer: Printer, kind: str | None) -> None:
+        document = schema.generate(kind or "report", printer.lang)  # type: ignore[arg-type]
+        # UTF-8 whatever the terminal's encoding, so that `reportkit schema > x.json` works
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"))
+
+    @command("docs", "help_docs")
+    @click.argument("topic", required=False)
+    @click.pass_obj
+    def docs_command(printer: Printer, topic: str | None) -> None:
+        topics = bundled.doc_topics()
+        if topic is None:
+            printer.say("docs_topics")
+            width = max(len(name) for name in topics)
+            for name, title in topics.items():
+                printer.out.print(escape(f"  {name:<{width}}  {title}"))
+            return
+        found = bundled.topic_of(topic)
+        if found is None:
+            raise click.UsageError(
+                translate("docs_unknown", printer.lang, topic=topic, topics=", ".join(topics))
+            )
+        text = bundled.read_doc(found, for_terminal=True)
+        if printer.out.is_terminal:
+            printer.out.print(Markdown(text))
+        else:  # piped or redirected: the Markdown itself
+            click.echo(text.encode("utf-8"), nl=False)
+
+    @main.group(
+        name="template",
+        help=t("help_template_group"),
+        options_metavar=t("metavar_options"),
+        subcommand_metavar=t("metavar_command"),
+    )
+    @common
+    def template_group() -> None:
+        pass
+
+    @command("export", "help_template_export", template_group, file=DEFAULT_TEMPLATES["zh-CN"])
+    @click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path),
+        metavar=t("metavar_file"),
+        help=t("help_output"),
+    )
+    @click.option(
+        "--locale",
+        type=click.Choice(list(DEFAULT_TEMPLATES)),
+        default="zh-CN",
+        show_default=True,
+        help=t("help_template_locale"),
+    )
+    @click.option("--force", is_flag=True, help=t("help_overwrite"))
+    @click.pass_obj
+    def template_export(printer: Printer, output: Path | None, locale: str, force: bool) -> None:
+        path = bundled.export_template(output, locale, overwrite=force)
+        printer.say("template_exported", path=path)
 
     return main
 

@@ -100,7 +100,9 @@ def insert(table: Any, key: Any, item: Any, index: int | None) -> None:
     if index is None:
         table[key] = item
     else:
-        # tomlkit has no public insert-at; its container keeps comments and order through this
+        # tomlkit has no public insert-at that keeps the comments and blank lines around the
+        # row; Container._insert_at is private, so pyproject.toml caps tomlkit at the releases
+        # the tests pass with
         table.value._insert_at(index, key, item)
 
 

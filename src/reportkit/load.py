@@ -297,7 +297,9 @@ def _validated(data: Mapping[str, Any], locator: Locator) -> Reading:
         broken = [
             loc for loc, e in zip(locs, errors, strict=True) if e["type"] != "extra_forbidden"
         ]
-        partial = _partial(Report, data, broken)
+        # a table with an unknown key is read field by field (the key is left out)
+        unknown = [tuple(e["loc"]) for e in errors if e["type"] == "extra_forbidden"]
+        partial = _partial(Report, data, broken + unknown)
         assert isinstance(partial, Report)
         places = frozenset(_dotted(loc) for loc in broken)
         partial.located(locator, notes, places)

@@ -704,6 +704,118 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Debian/Ubuntu 安装全部替代字体：apt-get install {packages}",
         "all substitutes on Debian/Ubuntu: apt-get install {packages}",
     ),
+    # Packaging: the docs and the template shipped in the package, and the JSON Schema
+    "help_docs": (
+        "在终端中显示使用说明；不给主题时列出全部主题",
+        "show a document in the terminal; without a topic, list the topics",
+    ),
+    "docs_topics": (
+        "使用说明（用 reportkit docs 主题 查看）：",
+        "Documents (show one with reportkit docs TOPIC):",
+    ),
+    "docs_unknown": (
+        "没有名为「{topic}」的说明；可用的主题：{topics}",
+        "there is no document '{topic}'; the topics are: {topics}",
+    ),
+    "help_template_group": (
+        "内置的报告模板（.docx），用于修改样式",
+        "the built-in report template (.docx), for restyling",
+    ),
+    "help_template_export": (
+        "把内置模板写到文件（默认为当前文件夹中的 {file}），修改样式后用 render --template 使用",
+        "write the built-in template to a file (default: {file} in the current folder); restyle "
+        "it, then use it with render --template",
+    ),
+    "help_template_locale": (
+        "模板语言：zh-CN（中文，默认）或 en（英文）",
+        "the template's language: zh-CN (default) or en",
+    ),
+    "help_overwrite": ("覆盖已有的同名文件", "overwrite an existing file of that name"),
+    "output_exists_force": (
+        "文件已存在，未覆盖；确需覆盖请加 --force",
+        "the file exists and was not overwritten; add --force to replace it",
+    ),
+    "template_exported": (
+        "已导出模板 {path}：修改样式后用 reportkit render 数据文件 --template {path} 生成报告",
+        "wrote the template {path}: restyle it, then render with --template {path}",
+    ),
+    "help_schema_report": (
+        "政府信息公开工作年度报告数据文件（reportkit）",
+        "Data file of a 政府信息公开工作年度报告 (reportkit)",
+    ),
+    "help_schema_agency": (
+        "县（区）文件夹中单位的数据文件（继承 county.toml）",
+        "An agency's data file in a county folder (inherits county.toml)",
+    ),
+    "help_schema_county": (
+        "县（区）文件夹的共用文件 county.toml",
+        "The shared file of a county folder, county.toml",
+    ),
+    "help_schema_row": (
+        "按纸质表格的列顺序写 {count} 个数（{columns}），或写成以列名为键的表",
+        "{count} numbers in the paper form's column order ({columns}), or a table keyed by column",
+    ),
+    "help_schema_row_total": (
+        "按纸质表格的列顺序写 {count} 个数（{columns}；总计可省略，由程序计算），"
+        "或写成以列名为键的表",
+        "{count} numbers in the paper form's column order ({columns}; the total may be left off "
+        "and is computed), or a table keyed by column",
+    ),
+    "help_schema_block": (
+        "一个段落：文字，或 { lead = 段首小标题, text = 正文 }，或 { heading = 独立小标题 }",
+        "a paragraph: text, or { lead = run-in sub-head, text = … }, or { heading = sub-head }",
+    ),
+    "help_field_format": ("报告格式", "report format"),
+    "help_field_locale": ("报告语言", "language of the report"),
+    "help_field_sample": (
+        "示例数据（页眉标注「示例数据」）",
+        "invented example data (marked 示例数据 in the header)",
+    ),
+    "help_field_year": ("报告年度", "report year"),
+    "help_field_date": ("落款日期", "date of the report"),
+    "help_field_legal_basis": ("编制依据", "legal basis cited in the preamble"),
+    "help_field_previous": (
+        "上年的数据文件（相对于本文件），用于跨年度校验",
+        "last year's data file (relative to this one), for the checks across years",
+    ),
+    "help_field_rulebook": (
+        "本县（区）的句子规则文件（相对于本文件）",
+        "the county's own sentence rulebook (relative to this file)",
+    ),
+    "help_field_deadline": ("公开期限", "publication deadline"),
+    "help_field_agency": ("单位", "agency"),
+    "help_field_sentences": (
+        "标准句子：按编号写入新句子，或写 false 关闭",
+        "generated sentences by id: new text, or false to switch one off",
+    ),
+    "help_field_name": ("单位全称", "full name of the agency"),
+    "help_field_short_name": ("单位简称", "short name"),
+    "help_field_level": ("单位层级", "level of government"),
+    "help_field_county": ("所在县（市、区）", "county"),
+    "help_field_prefecture": ("所在市（州）", "prefecture"),
+    "help_field_province": ("所在省（自治区、直辖市）", "province"),
+    "help_field_contact_office": ("联系科室", "office to contact"),
+    "help_field_phone": ("联系电话", "phone"),
+    "help_field_fax": ("传真", "fax"),
+    "help_field_address": ("地址", "address"),
+    "help_field_postcode": ("邮政编码", "postcode"),
+    "help_field_text": ("正文段落", "paragraphs"),
+    "help_field_before_table": ("表格前的段落", "paragraphs before the table"),
+    "help_field_after_table": ("表格后的段落", "paragraphs after the table"),
+    "help_field_draft": (
+        "仍是上年的文字：改写后删除 draft = true",
+        "still last year's text: rewrite it, then remove draft = true",
+    ),
+    "help_field_info_processing_fee": ("本年收取的信息处理费", "信息处理费 collected in the year"),
+    "help_field_lead": ("段首小标题（楷体）", "run-in sub-head"),
+    "help_field_heading": ("独立小标题", "standing sub-head"),
+    "help_field_table": ("{heading}：表格", "{heading}: the table"),
+    "help_field_unit": ("（单位：{unit}）", " (in {unit})"),
+    "help_field_totals": (
+        "全县汇总报告（reportkit batch --totals），不被单位继承",
+        "the county's aggregate report (reportkit batch --totals); not inherited",
+    ),
+    "help_field_totals_agency": ("汇总报告的单位", "the agency named on the aggregate report"),
 }
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 from lxml import etree
@@ -73,16 +74,17 @@ class ReusableTemplate(DocxTemplate):  # type: ignore[misc]
         self.init_docx()
         self._patched: dict[str, str] = {}
         self.jinja_env = environment(autoescape=True, compile_once=True)
-        core = self.docx.core_properties  # created here if the template has none
-        self._pristine_core = copy.deepcopy(core._element)
+        package = self.docx.part.package
+        self.docx.core_properties  # noqa: B018 - read to create it if the template has none
+        self._core_part = package.part_related_by(RT.CORE_PROPERTIES)
+        self._pristine_core = copy.deepcopy(self._core_part.element)
         self._pristine_body: str = super().get_xml()
         self._column_loops = "{%tc" in self._pristine_body
         self._pristine_parts = {
             key: rel.target_part for key, rel in self.docx.part.rels.items() if not rel.is_external
         }
-        package = self.docx.part.package
         self._dynamic = (
-            {self.docx.part.partname, package._core_properties_part.partname}
+            {self.docx.part.partname, self._core_part.partname}
             | {part.partname for _, part in self.get_headers_footers(self.HEADER_URI)}
             | {part.partname for _, part in self.get_headers_footers(self.FOOTER_URI)}
             | {part.partname for part in package.parts if part.content_type == _FOOTNOTES}
@@ -126,9 +128,12 @@ class ReusableTemplate(DocxTemplate):  # type: ignore[misc]
 
     def reset(self) -> None:
         """Put headers, footers and core properties back as the template file has them."""
+        rels = self.docx.part.rels
         for key, part in self._pristine_parts.items():
-            self.docx.part.rels[key]._target = part
-        core = self.docx.core_properties._element
+            # docxtpl points the relationship at a new part when it renders a header or
+            # footer; the template's own part is put back by replacing the relationship
+            rels.add_relationship(rels[key].reltype, part, key)
+        core = self._core_part.element
         for child in list(core):
             core.remove(child)
         for child in self._pristine_core:
@@ -163,8 +168,6 @@ def _zip_parts(
     in `replaced` instead of their own), with their relationships and, when there is no base,
     the content types and package relationships."""
     replaced = replaced or {}
-    from docx.opc.pkgwriter import _ContentTypesItem
-
     buffer = io.BytesIO(base)
     with zipfile.ZipFile(buffer, "a" if base else "w", zipfile.ZIP_DEFLATED) as archive:
 
@@ -176,8 +179,7 @@ def _zip_parts(
 
         parts = list(package.iter_parts())
         if not base:
-            content_types = _ContentTypesItem.from_parts(parts)  # type: ignore[no-untyped-call]
-            put("[Content_Types].xml", content_types.blob)
+            put("[Content_Types].xml", _content_types(package))
             put("_rels/.rels", package.rels.xml)
         for part in parts:
             if not wanted(part.partname):
@@ -186,6 +188,16 @@ def _zip_parts(
             if len(part.rels):
                 put(part.partname.rels_uri.membername, part.rels.xml)
     return buffer.getvalue()
+
+
+def _content_types(package: Any) -> bytes:
+    """Return the package's [Content_Types].xml as python-docx writes it. python-docx has no
+    public call for that part alone, so the package is saved (in memory) and the part read back;
+    this runs once per template, not per render."""
+    saved = io.BytesIO()
+    package.save(saved)
+    with zipfile.ZipFile(saved) as archive:
+        return archive.read("[Content_Types].xml")
 
 
 _TEMPLATES: dict[tuple[str, int, int], ReusableTemplate] = {}

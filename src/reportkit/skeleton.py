@@ -150,7 +150,9 @@ def skeleton(agency: str, year: int, level: str | None = None) -> str:
     w(f"# {agency} {year}年政府信息公开工作年度报告 — 数据文件")
     w("# 由 reportkit new 生成：按纸质表格逐项填写数字，写好各部分的正文，然后运行")
     w("#   reportkit check 本文件    （校验）    reportkit render 本文件    （生成 Word 文档）")
-    w("# 「总计」列和「（七）总计」行由程序计算，不必填写。各字段的说明见 docs/data-format.md。")
+    w(
+        "# 「总计」列和「（七）总计」行由程序计算，不必填写。各字段的说明：运行 reportkit docs data-format 查看。"
+    )
     w("")
     w(f"year = {year}              # 报告年度")
     w(f"date = {year + 1}-01-15      # 落款日期（年-月-日）")
