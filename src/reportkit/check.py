@@ -429,15 +429,19 @@ def rule_prose(years: Years) -> Iterator[Problem]:
         text = block.lead + block.text
         for phrase in phrases(report.locale):
             for match in phrase.pattern.finditer(text):
-                stated = int(match.group(1))
+                digits = match.group(1)
+                # a figure of more digits than any cell holds differs from the table as it is
+                # (and Python would refuse to read thousands of digits as a number)
+                stated = int(digits) if len(digits) <= 12 else None
                 table = sum(_figure(report, cell) for cell in phrase.cells)
                 if stated != table:
                     part, rest = path.split(".", 1)
+                    quote = match.group(0)
                     yield Problem(
                         "rule_prose",
                         {
-                            "quote": match.group(0),
-                            "stated": stated,
+                            "quote": quote if len(quote) <= 60 else f"{quote[:57]}…",
+                            "stated": digits if stated is None else stated,
                             "table": table,
                             "cells": "、".join(label_of(tuple(c.split("."))) for c in phrase.cells),
                         },
