@@ -17,7 +17,6 @@ The variable names used here are the ones `reportkit.context` provides.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import sys
 from dataclasses import dataclass
@@ -677,22 +676,36 @@ def build(output: Path | None = None, lang: str = "zh-CN") -> Path:
         )
     )
 
-    props = doc.core_properties
-    props.title = (
+    title = (
         "Annual Report on Government Information Disclosure (2021 format), template"
         if lang == "en"
         else "政府信息公开工作年度报告（2021年版格式）模板"
     )
-    props.author = props.last_modified_by = "reportkit"
-    props.created = props.modified = dt.datetime(2021, 1, 1)
-    props.revision = 1
-    props.comments = "docxtpl template; rebuild with templates/build_template.py"
 
     sys.path.insert(0, str(HERE.parent / "src"))
     from reportkit.renderer import save_deterministic
 
-    save_deterministic(doc, output)
+    # the properties are written whole, not through python-docx, whose namespace table another
+    # installed package (docxcompose) may have rewritten: the same bytes on every machine
+    save_deterministic(doc, output, core=_core(title))
     return output
+
+
+def _core(title: str) -> bytes:
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+        'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{title}</dc:title><dc:subject/><dc:creator>reportkit</dc:creator>"
+        "<cp:keywords/><dc:description>docxtpl template; rebuild with "
+        "templates/build_template.py</dc:description><cp:lastModifiedBy>reportkit"
+        "</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+        '<dcterms:created xsi:type="dcterms:W3CDTF">2021-01-01T00:00:00Z</dcterms:created>'
+        '<dcterms:modified xsi:type="dcterms:W3CDTF">2021-01-01T00:00:00Z</dcterms:modified>'
+        "<cp:category/></cp:coreProperties>"
+    ).encode()
 
 
 if __name__ == "__main__":

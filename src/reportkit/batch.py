@@ -30,12 +30,12 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from reportkit import distribution, webpage
 from reportkit.aggregate import aggregate, write_totals
 from reportkit.check import SHORT, alike, check, plain
-from reportkit.errors import DataError, Problem, ReportkitError, Sorted
+from reportkit.errors import DataError, OutputError, Problem, ReportkitError, Sorted
 from reportkit.load import (
     INVISIBLE,
     SHARED,
@@ -46,10 +46,11 @@ from reportkit.load import (
     read,
     read_text,
 )
+from reportkit.locate import KeyLines
 from reportkit.messages import translate
 from reportkit.model import Report
 from reportkit.narrate import narrate
-from reportkit.output import remove_leftovers, write
+from reportkit.output import csv_text, remove_leftovers, write
 from reportkit.pdf import Standard, convert
 from reportkit.preview import previews
 from reportkit.records import FolderLock, Records
@@ -331,10 +332,15 @@ def run(
     _check_options(county, out_dir, options)
     agencies = [Agency(data) for data in agency_files(county)]
     inherited = shared_paragraphs(county / SHARED)
+    own_rulebooks = agency_rulebooks_allowed(county)
     for agency in agencies:
-        _read(agency, options)
+        _read(agency, options, own_rulebooks)
     similar_across(agencies, inherited)
     _assign_outputs(agencies, out_dir)  # two agencies writing one file stop the run here
+    if options.template is not None:  # a report must never be written over the template
+        template = options.template.resolve()
+        if any(a.output is not None and a.output.resolve() == template for a in agencies):
+            raise OutputError(Problem("output_is_input", file=str(options.template)))
     with FolderLock(out_dir):
         return _write(agencies, out_dir, options, progress)
 
@@ -409,14 +415,22 @@ def _write(
     return result
 
 
-def _read(agency: Agency, options: Options) -> None:
-    """Load and check one agency, whatever goes wrong: its problems say it."""
+def _read(agency: Agency, options: Options, own_rulebooks: bool = False) -> None:
+    """Load and check one agency, whatever goes wrong: its problems say it. A rulebook the
+    agency's own file names is run only when the county allows it (`own_rulebooks`)."""
     try:
         reading = read(agency.data)  # county.toml beside it is inherited
         if reading.report is None or reading.problems:
             agency.problems = check(agency.data)  # everything, from what could be read
             return
-        agency.report = reading.report
+        report = reading.report
+        file, line = report.where("rulebook")
+        if report.rulebook and file == str(agency.data) and not own_rulebooks:
+            agency.problems = [
+                Problem("rulebook_not_allowed", file=file, path="rulebook", line=line)
+            ]
+            return
+        agency.report = report
         try:
             agency.last = _last_year(agency, options)
         except DataError as exc:
@@ -622,7 +636,8 @@ def write_summary(
     writer.writerow([translate(c, lang) for c in columns + (["col_preview"] if previews else [])])
     for a in agencies:
         output = a.output.name if a.output else ""
-        row = [a.name, status_text(a, lang), len(a.errors), len(a.warnings), output, a.data.name]
+        row = [csv_text(a.name), status_text(a, lang), len(a.errors), len(a.warnings)]
+        row += [csv_text(output), csv_text(a.data.name)]
         if previews:
             image = previews.get(a.output) if a.output else None
             row.append(image.name if image else "")
@@ -650,7 +665,48 @@ def _write_problem_reports(agencies: Sequence[Agency], out_dir: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# County totals
+# County settings and totals
+
+
+def county_table(county: Path, *keys: str) -> dict[str, Any]:
+    """Return the table at `keys` of the county's shared file (e.g. ``totals.agency``), {} when
+    it has none; raise `DataError`, located, when the key holds something else than a table."""
+    shared = county / SHARED
+    if not os.path.isfile(shared):
+        return {}
+    text = read_text(shared)
+    node: Any = parse_toml(text, str(shared))
+    for depth, key in enumerate(keys, start=1):
+        node = node.get(key, {}) if isinstance(node, dict) else node
+        if not isinstance(node, dict):
+            line = KeyLines(text).find(keys[:depth])
+            raise DataError(
+                Problem(
+                    "county_setting",
+                    {"key": ".".join(keys[:depth]), "expected": "[table]"},
+                    file=str(shared),
+                    line=line,
+                )
+            )
+    return dict(node)
+
+
+def agency_rulebooks_allowed(county: Path) -> bool:
+    """True when the county's shared file lets agencies name rulebooks of their own
+    (``[batch] agency_rulebooks = true``): a rulebook is code, run for every report."""
+    allowed = county_table(county, "batch").get("agency_rulebooks", False)
+    if not isinstance(allowed, bool):
+        shared = county / SHARED
+        line = KeyLines(read_text(shared)).find(("batch", "agency_rulebooks"))
+        raise DataError(
+            Problem(
+                "county_setting",
+                {"key": "batch.agency_rulebooks", "expected": "true / false"},
+                file=str(shared),
+                line=line,
+            )
+        )
+    return allowed
 
 
 def write_county_totals(result: Result, county: Path) -> tuple[Path, list[Problem], list[str]]:
@@ -665,10 +721,7 @@ def write_county_totals(result: Result, county: Path) -> tuple[Path, list[Proble
         raise DataError(Problem("totals_none", file=str(county)))
     reports = [a.report for a in passed if a.report is not None]
     first = reports[0]
-    shared = county / SHARED
-    settings = (
-        parse_toml(read_text(shared), str(shared)).get("totals", {}) if shared.is_file() else {}
-    )
+    named = county_table(county, "totals", "agency")
     county_name = first.agency.county or county.name
     agency = {
         "name": f"{county_name}（汇总）",
@@ -679,8 +732,19 @@ def write_county_totals(result: Result, county: Path) -> tuple[Path, list[Proble
         "province": first.agency.province,
         "contact_office": "—",
         "phone": "—",
-        **settings.get("agency", {}),
+        **named,
     }
+    if not isinstance(agency["name"], str) or not agency["name"].strip():
+        shared = county / SHARED
+        line = KeyLines(read_text(shared)).find(("totals", "agency", "name"))
+        raise DataError(
+            Problem(
+                "county_setting",
+                {"key": "totals.agency.name", "expected": "text"},
+                file=str(shared),
+                line=line,
+            )
+        )
     head = {"year": first.year, "date": first.date, "agency": agency}
     path = result.out_dir / f"{safe_name(agency['name'])}.toml"
     names = [a.name for a in passed]

@@ -9,12 +9,17 @@ leave the narrate stage as plain text and are escaped once, by the renderer.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import re
+import signal
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import cn2an
 from jinja2 import StrictUndefined, Template
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from num2words import num2words
 
@@ -169,7 +174,110 @@ FILTERS = {
 }
 
 
-class CompilingOnceEnvironment(SandboxedEnvironment):
+# ---------------------------------------------------------------------------------------------
+# Bounds. A county's rulebook and a restyled template are code from outside: the sandbox keeps
+# them from Python's internals, and these keep them from the machine's memory and time. No
+# sentence or report comes near any of them.
+
+MAX_RANGE = 10_000  # items one range() may give
+MAX_MADE = 1_000_000  # items or characters a * may make (a string, a list)
+MAX_WIDTH = 1_000  # the width a filter or a format may pad to
+MAX_OUTPUT = 50_000_000  # characters one rendering may write
+TIME_LIMIT = 20.0  # seconds one rendering may take (where the operating system can say so)
+_WIDE = re.compile(r"\d{4,}")  # a width or precision of 1,000 or more in a format string
+
+
+def _bounded_range(*args: int) -> range:
+    made = range(*args)
+    if len(made) > MAX_RANGE:
+        raise SecurityError(f"range() of {len(made)} items; at most {MAX_RANGE}")
+    return made
+
+
+def _bounded_filter(name: str, function: Any) -> Any:
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        numbers = [a for a in [*args[1:], *kwargs.values()] if isinstance(a, int)]
+        if any(abs(n) > MAX_WIDTH for n in numbers):
+            raise SecurityError(f"{name} wider than {MAX_WIDTH}")
+        return function(*args, **kwargs)
+
+    return bounded
+
+
+class BoundedTemplate(Template):
+    """A template whose rendering stops, with a `SecurityError`, past `MAX_OUTPUT` characters."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        written = 0
+        chunks = []
+        for chunk in self.generate(*args, **kwargs):
+            written += len(chunk)
+            if written > MAX_OUTPUT:
+                raise SecurityError(f"the rendering is longer than {MAX_OUTPUT} characters")
+            chunks.append(chunk)
+        return "".join(chunks)
+
+
+class BoundedEnvironment(SandboxedEnvironment):
+    """Jinja's sandbox with limits on what a template can make: ranges, repeated strings and
+    lists, padding widths, and the length of what it writes (see the bounds above)."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+    template_class = BoundedTemplate
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.globals["range"] = _bounded_range
+        for name in ("center", "indent", "wordwrap", "truncate", "format"):
+            self.filters[name] = _bounded_filter(name, self.filters[name])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for made, count in ((left, right), (right, left)):
+                sized = isinstance(made, str | list | tuple) and isinstance(count, int)
+                if sized and len(made) * count > MAX_MADE:
+                    raise SecurityError(f"* would make {len(made) * count} items")
+        elif operator == "**":
+            if isinstance(right, int | float) and abs(right) > 100:
+                raise SecurityError("** with an exponent over 100")
+        elif operator == "%" and isinstance(left, str) and _WIDE.search(left):
+            raise SecurityError(f"a format wider than {MAX_WIDTH}")
+        return super().call_binop(context, operator, left, right)
+
+    def wrap_str_format(self, value: Any) -> Any:
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None and _WIDE.search(value.__self__):
+            raise SecurityError(f"a format wider than {MAX_WIDTH}")
+        return wrapped
+
+
+class RenderTimeout(SecurityError):
+    """A rendering took longer than `TIME_LIMIT`."""
+
+
+@contextmanager
+def time_limit(seconds: float = TIME_LIMIT) -> Iterator[None]:
+    """Stop what runs inside after `seconds` with `RenderTimeout`, where the operating system
+    can interrupt it: on POSIX, in the main thread (the CLI, and each batch worker). Elsewhere
+    the other bounds still hold."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise RenderTimeout(f"took longer than {seconds:g} seconds")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class CompilingOnceEnvironment(BoundedEnvironment):
     """A sandboxed environment that compiles each template source once.
 
     docxtpl hands the whole document part to `from_string` on every render; compiling it is
@@ -193,10 +301,10 @@ class CompilingOnceEnvironment(SandboxedEnvironment):
         return compiled
 
 
-def environment(*, autoescape: bool, compile_once: bool = False) -> SandboxedEnvironment:
+def environment(*, autoescape: bool, compile_once: bool = False) -> BoundedEnvironment:
     """Return a sandboxed Jinja environment with reportkit's filters and strict undefineds;
     with `compile_once`, each template source is compiled only the first time it is seen."""
-    kind = CompilingOnceEnvironment if compile_once else SandboxedEnvironment
+    kind = CompilingOnceEnvironment if compile_once else BoundedEnvironment
     env = kind(autoescape=autoescape, undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters.update(FILTERS)
     return env

@@ -34,7 +34,10 @@ Loc = tuple[str | int, ...]
 
 
 SHARED = "county.toml"  # a county folder's shared file: every other .toml there inherits it
-NOT_INHERITED = ("totals",)  # tables of the shared file that configure the batch, not a report
+NOT_INHERITED = (
+    "totals",
+    "batch",
+)  # tables of the shared file that configure the batch, not a report
 
 
 def load(path: str | Path) -> Report:

@@ -339,6 +339,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the file exists and is not overwritten; choose another name or remove it first",
     ),
     "output_is_file": ("应为文件夹，但这是一个文件", "expected a folder, found a file"),
+    "date_cannot_move": (
+        "「{key}」无法顺延一年（日期不合理）；请先改正上年文件中的日期",
+        "'{key}' cannot be moved on a year (the date is implausible); correct it in last year's file",
+    ),
     "year_not_after": (
         "新的报告年度 {year} 应晚于上年文件的年度 {last}",
         "the new report year {year} must come after last year's file's {last}",
@@ -375,6 +379,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "same_output": (
         "与 {other} 的输出文件同为「{output}」，请修改单位名称",
         "would write the same file '{output}' as {other}; change the agency's name",
+    ),
+    "rulebook_not_allowed": (
+        "单位自己的数据文件不能指定句子规则文件（规则是会被执行的代码）；"
+        "如县里允许，请在 county.toml 中写 [batch] agency_rulebooks = true",
+        "an agency's own data file may not name a rulebook (a rulebook is code that runs); "
+        "if the county allows it, write [batch] agency_rulebooks = true in county.toml",
+    ),
+    "county_setting": (
+        "county.toml 中的「{key}」应为 {expected}",
+        "'{key}' in county.toml must be {expected}",
     ),
     "agency_crashed": (
         "处理这个单位时出现内部错误，其他单位照常处理（请附 --debug 输出报告此问题）：{detail}",
@@ -548,8 +562,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "row {row}, '{header}': blank cell; write a number (0 if none)",
     ),
     "sheet_text": (
-        "第 {row} 行「{header}」：应为数字，实为「{found}」",
-        "row {row}, '{header}': expected a number, found '{found}'",
+        "第 {row} 行「{header}」：应为数字（只写数字和一个小数点，不加逗号、空格或单位），实为「{found}」",
+        "row {row}, '{header}': expected a number (digits and at most one decimal point, no commas, "
+        "spaces or units), found '{found}'",
     ),
     "sheet_negative": (
         "第 {row} 行「{header}」：不能为负数，实为 {found}",
@@ -558,6 +573,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sheet_fraction": (
         "第 {row} 行「{header}」：件数应为整数，实为 {found}",
         "row {row}, '{header}': a count must be a whole number, found {found}",
+    ),
+    "sheet_too_big": (
+        "表格超过 {limit} 行，不像一个县的数字表，未读取",
+        "the sheet has more than {limit} rows, which no county's figures have; it was not read",
+    ),
+    "sheet_too_wide": (
+        "表格超过 {limit} 列，不像一个县的数字表，未读取",
+        "the sheet has more than {limit} columns, which no county's figures have; it was not read",
+    ),
+    "sheet_bad_line": (
+        "第 {line} 行无法读取（单元格过长，或引号不成对）",
+        "line {line} cannot be read (a cell far too long, or quotes that do not pair up)",
+    ),
+    "sheet_too_large": (
+        "第 {row} 行「{header}」：数值过大：{found}",
+        "row {row}, '{header}': number too large: {found}",
     ),
     "sheet_refused": (
         "第 {row} 行「{header}」：{why}",

@@ -21,7 +21,9 @@ from typing import Any
 import jinja2
 
 from reportkit.errors import DataError, Problem
-from reportkit.jinjaenv import environment
+from reportkit.jinjaenv import environment, time_limit
+from reportkit.load import syntax_problem
+from reportkit.locate import KeyLines
 from reportkit.model import Report
 
 _ENV = environment(autoescape=False)
@@ -71,11 +73,20 @@ def rulebook(locale: str = "zh-CN", extra: Path | None = None) -> Rulebook:
     book = _shipped(locale)
     if extra is None:
         return book
+    source = str(extra)
     try:
-        data = tomllib.loads(Path(extra).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise DataError(Problem("bad_rulebook", {"detail": str(exc)}, file=str(extra))) from exc
-    return _merge(book, _parse_rulebook(data, str(extra)))
+        text = Path(extra).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(Problem("bad_rulebook", {"detail": str(exc)}, file=source)) from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(syntax_problem(str(exc), text, source)) from exc
+    except (RecursionError, ValueError) as exc:
+        raise DataError(
+            Problem("bad_rulebook", {"detail": type(exc).__name__}, file=source)
+        ) from exc
+    return _merge(book, _parse_rulebook(data, source, KeyLines(text)))
 
 
 def book_for(report: Report) -> Rulebook:
@@ -112,23 +123,85 @@ def _shipped(locale: str) -> Rulebook:
     return _parse_rulebook(tomllib.loads(shipped.read_text(encoding="utf-8")), str(shipped))
 
 
-def _parse_rulebook(data: dict[str, Any], source: str) -> Rulebook:
+# What each [[sentence]] of a rulebook holds: key → (the types it may have, what to say).
+_ENTRY: dict[str, tuple[tuple[type, ...], str]] = {
+    "id": ((str,), "text"),
+    "slot": ((str,), "text"),
+    "text": ((str,), "text"),
+    "when": ((str,), "text"),
+    "cases": ((list,), "list"),
+    "optional": ((bool,), "true/false"),
+}
+
+
+def _parse_rulebook(data: dict[str, Any], source: str, lines: KeyLines | None = None) -> Rulebook:
+    """Return the rulebook in `data`; raise `DataError` with every entry that is not right,
+    located by line where `lines` knows it."""
+    problems: list[Problem] = []
+
+    def wrong(loc: tuple[str | int, ...], detail: str) -> None:
+        line = lines.find(loc) if lines else None
+        where = ".".join(str(k) for k in loc)
+        problems.append(
+            Problem("bad_rulebook", {"detail": f"{where}: {detail}"}, file=source, line=line)
+        )
+
     rules = []
-    try:
-        for entry in data.get("sentence", []):
-            if "cases" in entry:
-                cases = tuple(Case(c["text"], c.get("when", "")) for c in entry["cases"])
-            else:
-                cases = (Case(entry["text"], entry.get("when", "")),)
-            rules.append(Rule(entry["id"], entry["slot"], cases, bool(entry.get("optional"))))
-        for rule in rules:  # compile now so a broken rule is found before any report is written
-            for case in rule.cases:
-                _template(case.text)
-                if case.when:
-                    _condition(case.when)
-    except (KeyError, TypeError, jinja2.TemplateSyntaxError) as exc:
-        raise DataError(Problem("bad_rulebook", {"detail": repr(exc)}, file=source)) from exc
-    return Rulebook(tuple(rules), frozenset(data.get("joined", [])), data.get("separator", ""))
+    entries = data.get("sentence", [])
+    if not isinstance(entries, list):
+        wrong(("sentence",), "expected [[sentence]] tables")
+        entries = []
+    for index, entry in enumerate(entries):
+        loc: tuple[str | int, ...] = ("sentence", index)
+        if not isinstance(entry, dict):
+            wrong(loc, "expected a table")
+            continue
+        bad = False
+        for key, value in entry.items():
+            kinds, shown = _ENTRY.get(key, ((), ""))
+            if not kinds:
+                wrong((*loc, key), "unknown key")
+                bad = True
+            elif not isinstance(value, kinds):
+                wrong((*loc, key), f"expected {shown}")
+                bad = True
+        for key in ("id", "slot"):
+            if key not in entry:
+                wrong(loc, f"{key} is missing")
+                bad = True
+        cases = entry.get("cases", [{"text": entry.get("text"), "when": entry.get("when", "")}])
+        made = []
+        for number, case in enumerate(cases if isinstance(cases, list) else []):
+            case_loc = (*loc, "cases", number) if "cases" in entry else loc
+            if not isinstance(case, dict) or not isinstance(case.get("text"), str):
+                wrong(case_loc, "each case needs a text")
+                bad = True
+                continue
+            if not isinstance(case.get("when", ""), str):
+                wrong(case_loc, "when must be text")
+                bad = True
+                continue
+            try:  # compile now so a broken rule is found before any report is written
+                _template(case["text"])
+                if case.get("when"):
+                    _condition(case["when"])
+            except jinja2.TemplateSyntaxError as exc:
+                wrong(case_loc, exc.message or str(exc))
+                bad = True
+                continue
+            made.append(Case(case["text"], case.get("when", "")))
+        if not bad:
+            rules.append(Rule(entry["id"], entry["slot"], tuple(made), bool(entry.get("optional"))))
+    joined, separator = data.get("joined", []), data.get("separator", "")
+    if not isinstance(joined, list) or not all(isinstance(j, str) for j in joined):
+        wrong(("joined",), "expected a list of slots")
+        joined = []
+    if not isinstance(separator, str):
+        wrong(("separator",), "expected text")
+        separator = ""
+    if problems:
+        raise DataError(problems)
+    return Rulebook(tuple(rules), frozenset(joined), separator)
 
 
 def _merge(base: Rulebook, extra: Rulebook) -> Rulebook:
@@ -151,14 +224,15 @@ def narrate(
     context = _context(report.complete(), previous.complete() if previous else None)
     narrative = Narrative()
     by_slot: dict[str, list[str]] = {}
-    for rule in book.rules:
-        override = report.sentences.get(rule.id)
-        if override is False or (rule.optional and not _switched_on(report, rule)):
-            continue
-        text = override if isinstance(override, str) else _write(rule, context, report.source)
-        if text:
-            narrative.sentences[rule.id] = text
-            by_slot.setdefault(rule.slot, []).append(text)
+    with time_limit():  # a county's rulebook is code from outside: it may not run for ever
+        for rule in book.rules:
+            override = report.sentences.get(rule.id)
+            if override is False or (rule.optional and not _switched_on(report, rule)):
+                continue
+            text = override if isinstance(override, str) else _write(rule, context, report.source)
+            if text:
+                narrative.sentences[rule.id] = text
+                by_slot.setdefault(rule.slot, []).append(text)
     for slot, texts in by_slot.items():
         narrative.slots[slot] = [book.separator.join(texts)] if slot in book.joined else texts
     return narrative

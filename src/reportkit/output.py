@@ -132,3 +132,23 @@ def write(data: bytes, path: Path | str) -> Path:
             with contextlib.suppress(OSError):
                 temp.unlink()
     return target
+
+
+# A spreadsheet reads a cell that starts with one of these as a formula (or a DDE command): text
+# from a data file (an agency's name) must never become one.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: object) -> object:
+    """Return a CSV cell that Excel and WPS show as the text it is: text that would start a
+    formula gets a leading ' (which they hide); numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
+
+def from_csv_text(value: str) -> str:
+    """Return the text `csv_text` made a cell of: the leading ' it added taken off again."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value

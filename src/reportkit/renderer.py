@@ -9,8 +9,8 @@ deterministic: fixed zip timestamps and core properties taken from the data.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
+import hashlib
 import io
 import os
 import re
@@ -30,7 +30,7 @@ from markupsafe import Markup, escape
 
 from reportkit.context import variables
 from reportkit.errors import Problem, TemplateError
-from reportkit.jinjaenv import environment
+from reportkit.jinjaenv import environment, time_limit
 from reportkit.model import Report
 from reportkit.narrate import Narrative
 
@@ -77,7 +77,6 @@ class ReusableTemplate(DocxTemplate):  # type: ignore[misc]
         package = self.docx.part.package
         self.docx.core_properties  # noqa: B018 - read to create it if the template has none
         self._core_part = package.part_related_by(RT.CORE_PROPERTIES)
-        self._pristine_core = copy.deepcopy(self._core_part.element)
         self._pristine_body: str = super().get_xml()
         self._column_loops = "{%tc" in self._pristine_body
         self._pristine_parts = {
@@ -127,17 +126,12 @@ class ReusableTemplate(DocxTemplate):  # type: ignore[misc]
         return xml
 
     def reset(self) -> None:
-        """Put headers, footers and core properties back as the template file has them."""
+        """Put headers and footers back as the template file has them."""
         rels = self.docx.part.rels
         for key, part in self._pristine_parts.items():
             # docxtpl points the relationship at a new part when it renders a header or
             # footer; the template's own part is put back by replacing the relationship
             rels.add_relationship(rels[key].reltype, part, key)
-        core = self._core_part.element
-        for child in list(core):
-            core.remove(child)
-        for child in self._pristine_core:
-            core.append(copy.deepcopy(child))
         self.is_rendered = False
 
     def render_bytes(self, context: dict[str, Any], report: Report) -> bytes:
@@ -145,11 +139,14 @@ class ReusableTemplate(DocxTemplate):  # type: ignore[misc]
         self.reset()
         try:
             self.render(context, jinja_env=self.jinja_env)
-            title = Markup(context.get("title", "")).unescape()
-            _set_properties(self.docx, report, title)
             head, tail = self._shell
             body = etree.tostring(self._body, encoding="unicode")
-            replaced = {self.docx.part.partname: (head + body + tail).encode("utf-8")}
+            replaced = {
+                self.docx.part.partname: (head + body + tail).encode("utf-8"),
+                self._core_part.partname: core_properties(
+                    report, Markup(context.get("title", "")).unescape()
+                ),
+            }
             package = self.docx.part.package
             return _zip_parts(package, lambda name: name in self._dynamic, self._static, replaced)
         finally:
@@ -200,14 +197,14 @@ def _content_types(package: Any) -> bytes:
         return archive.read("[Content_Types].xml")
 
 
-_TEMPLATES: dict[tuple[str, int, int], ReusableTemplate] = {}
+_TEMPLATES: dict[tuple[str, str], ReusableTemplate] = {}
 _LOCK = threading.Lock()
 
 
 def _template(path: Path) -> ReusableTemplate:
-    """Return the reusable template for `path`, read again only when the file changes."""
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    """Return the reusable template for `path`, read again whenever the file's content changes
+    (a file edited within the same second, to the same size, included)."""
+    key = (str(path.resolve()), hashlib.sha256(path.read_bytes()).hexdigest())
     cached = _TEMPLATES.get(key)
     if cached is None:
         _TEMPLATES.clear()  # one template at a time: a batch uses one
@@ -226,7 +223,8 @@ def document(
     context = _escaped(variables(report, narrative, marks))
     with _LOCK:
         docx = _open(path)
-        return _render(docx, context, report, path)
+        with time_limit():  # a restyled template is code from outside: it may not run for ever
+            return _render(docx, context, report, path)
 
 
 def _render(docx: ReusableTemplate, context: dict[str, Any], report: Report, path: Path) -> bytes:
@@ -322,21 +320,44 @@ def _escaped(tree: Any) -> Any:
     return tree
 
 
-def _set_properties(doc: Any, report: Report, title: str) -> None:
-    props = doc.core_properties
-    stamp = dt.datetime.combine(report.date, dt.time())
-    props.title = title or f"{report.agency.name}{report.year}年政府信息公开工作年度报告"
-    props.author = props.last_modified_by = report.agency.name
-    props.created = props.modified = stamp
-    props.last_printed = stamp
-    props.revision = 1
-    props.comments = ""
-    props.keywords = ""
-    props.subject = ""
-    props.category = ""
+_CORE = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+    'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    "<dc:title>{title}</dc:title><dc:creator>{author}</dc:creator>"
+    "<cp:lastModifiedBy>{author}</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+    "<cp:lastPrinted>{stamp}</cp:lastPrinted>"
+    '<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+    '<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+    "</cp:coreProperties>"
+)
 
 
-def save_deterministic(doc: Any, target: Path) -> None:
+def core_properties(report: Report, title: str = "") -> bytes:
+    """Return the document's core properties part (docProps/core.xml): the report's title, the
+    agency as author, the report's date as every date.
+
+    It is written here, whole, rather than through python-docx: python-docx's properties take
+    their namespace prefixes from a global table that docxcompose (which docxtpl imports when
+    it is installed) rewrites, and every render then wrote some properties twice.
+    """
+    stamp = dt.datetime.combine(report.date, dt.time()).strftime("%Y-%m-%dT%H:%M:%SZ")
+    title = (
+        " ".join(title.split()) or f"{report.agency.name}{report.year}年政府信息公开工作年度报告"
+    )
+    values = {"title": title, "author": report.agency.name}
+    fields = {k: str(escape(ILLEGAL_XML.sub("", v))) for k, v in values.items()}
+    return _CORE.format(stamp=stamp, **fields).encode("utf-8")
+
+
+def save_deterministic(doc: Any, target: Path, core: bytes | None = None) -> None:
     """Save a python-docx document with fixed zip timestamps (used to build templates): the
-    same zip writer a render uses, every part included."""
-    target.write_bytes(_zip_parts(doc.part.package, lambda name: True))
+    same zip writer a render uses, every part included; `core` replaces its core properties."""
+    package = doc.part.package
+    replaced = {}
+    if core is not None:
+        doc.core_properties  # noqa: B018 - read to create the part if the document has none
+        replaced[package.part_related_by(RT.CORE_PROPERTIES).partname] = core
+    target.write_bytes(_zip_parts(package, lambda name: True, replaced=replaced))

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from reportkit.model import (
     PROACTIVE_ROWS,
     Report,
 )
-from reportkit.output import write
+from reportkit.output import csv_text, from_csv_text, write
 
 AGENCY, DATA_FILE = "单位", "数据文件"
 
@@ -108,23 +109,37 @@ def export(county: Path, target: Path) -> tuple[int, list[Problem]]:
         except DataError as exc:
             problems += exc.problems
             continue
-        rows.append([report.agency.name, data.name, *(_cell(value_of(report, c)) for c in cols)])
+        rows.append([report.agency.name, data.name, *(value_of(report, c) for c in cols)])
     header = [AGENCY, DATA_FILE, *(c.header for c in cols)]
     if target.suffix.lower() == ".csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows(
+            [[csv_text(v) if isinstance(v, str) else _digits(v) for v in row] for row in rows]
+        )
         write(buffer.getvalue().encode("utf-8-sig"), target)
     else:
         write(_workbook(header, rows, cols), target)
     return len(rows), problems
 
 
-def _cell(value: int | Decimal) -> int | float:
-    return (
-        float(value) if isinstance(value, Decimal) and value != value.to_integral() else int(value)
-    )
+def _digits(value: int | Decimal) -> str:
+    """Return a figure as its digits, every one of them (−0 as 0)."""
+    if isinstance(value, Decimal):
+        return f"{value.copy_abs() if value == 0 else value:f}"
+    return str(value)
+
+
+def _xlsx_value(value: int | Decimal) -> int | float | str:
+    """Return a figure as an xlsx cell: a number where a spreadsheet's number (a double) holds
+    it exactly, else its digits as text, so that no digit is lost on the way out and back."""
+    if isinstance(value, int):
+        return value if abs(value) < 2**53 else str(value)
+    if value == value.to_integral() and abs(value) < 2**53:
+        return int(value)
+    as_float = float(value)
+    return as_float if Decimal(repr(as_float)) == value else _digits(value)
 
 
 def _workbook(header: list[str], rows: list[list[Any]], cols: list[Column]) -> bytes:
@@ -136,7 +151,11 @@ def _workbook(header: list[str], rows: list[list[Any]], cols: list[Column]) -> b
     sheet.title = "数字"
     sheet.append(header)
     for row in rows:
-        sheet.append(row)
+        sheet.append([v if isinstance(v, str) else _xlsx_value(v) for v in row])
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula, whatever it starts with
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -163,12 +182,21 @@ def _workbook(header: list[str], rows: list[list[Any]], cols: list[Column]) -> b
 # Import
 
 
+# A county's sheet has a row per agency and a column per figure: far below these. A sheet that
+# claims more (an xlsx can say it spans a million rows in a few bytes) is refused, not read.
+MAX_ROWS = 20_000
+MAX_COLUMNS = 1_000
+
+
 def read_rows(source: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    """Return the sheet's header and its rows with their row numbers (as the sheet shows them)."""
+    """Return the sheet's header and its rows with their row numbers (as the sheet shows them).
+
+    An xlsx is streamed (openpyxl's read-only mode, its claimed size ignored), a row and column
+    at a time, and refused past `MAX_ROWS` or `MAX_COLUMNS`; a CSV field too long to be a figure
+    is a problem at its line.
+    """
     if source.suffix.lower() == ".csv":
-        lines = list(csv.reader(io.StringIO(read_text(source))))
-        rows = [(i, line) for i, line in enumerate(lines[1:], start=2) if any(line)]
-        return (lines[0] if lines else []), rows
+        return _csv_rows(source)
     from openpyxl import load_workbook
 
     try:
@@ -179,14 +207,50 @@ def read_rows(source: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
         raise DataError(
             Problem("sheet_unreadable", {"detail": type(exc).__name__}, file=str(source))
         ) from exc
-    sheet = book.worksheets[0]
-    values = [list(r) for r in sheet.iter_rows(values_only=True)]
-    book.close()
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # read the rows there are, not the size the file claims
+        values: list[list[Any]] = []
+        for row in sheet.iter_rows(values_only=True):
+            if len(values) > MAX_ROWS:
+                raise DataError(Problem("sheet_too_big", {"limit": MAX_ROWS}, file=str(source)))
+            cells = list(row)
+            while cells and cells[-1] in (None, ""):
+                cells.pop()
+            if len(cells) > MAX_COLUMNS:
+                raise DataError(Problem("sheet_too_wide", {"limit": MAX_COLUMNS}, file=str(source)))
+            values.append(cells)
+    except DataError:
+        raise
+    except Exception as exc:
+        raise DataError(
+            Problem("sheet_unreadable", {"detail": type(exc).__name__}, file=str(source))
+        ) from exc
+    finally:
+        book.close()
     header = [str(h) if h is not None else "" for h in (values[0] if values else [])]
     rows = [
         (i, r) for i, r in enumerate(values[1:], start=2) if any(v not in (None, "") for v in r)
     ]
     return header, rows
+
+
+def _csv_rows(source: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    reader = csv.reader(io.StringIO(read_text(source)))
+    lines: list[list[str]] = []
+    try:
+        for line in reader:
+            if len(lines) > MAX_ROWS:
+                raise DataError(Problem("sheet_too_big", {"limit": MAX_ROWS}, file=str(source)))
+            lines.append([from_csv_text(cell) for cell in line[: MAX_COLUMNS + 1]])
+    except csv.Error as exc:  # a field over the csv module's limit (128 KB), or a broken quote
+        raise DataError(
+            Problem(
+                "sheet_bad_line", {"line": reader.line_num}, file=str(source), line=reader.line_num
+            )
+        ) from exc
+    rows = [(i, line) for i, line in enumerate(lines[1:], start=2) if any(line)]
+    return (lines[0] if lines else []), rows
 
 
 def import_sheet(
@@ -280,19 +344,37 @@ def import_sheet(
     return _apply(planned, source)
 
 
+# The one rule for a figure in a sheet, as in a data file: a number, or text of plain ASCII digits
+# with at most one decimal point. Not 1,5 (a decimal comma or a thousands separator?), not
+# 1_000, not full-width digits, not 三: each is refused, never guessed.
+_PLAIN_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")  # ASCII only: \d would take １２
+
+
 def _read(raw: Any, amount: bool) -> tuple[int | Decimal, str]:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return 0, "sheet_blank"
     if isinstance(raw, bool):
         return 0, "sheet_text"
-    try:
-        value = Decimal(str(raw).strip().replace(",", ""))
-    except InvalidOperation:
-        return 0, "sheet_text"
-    if not value.is_finite():
-        return 0, "sheet_text"
+    if isinstance(raw, int):
+        value = Decimal(raw)
+    elif isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            return 0, "sheet_text"
+        value = Decimal(repr(raw))  # the shortest digits that give this double back
+    else:
+        text = str(raw).strip()
+        negative = text.startswith("-") and _PLAIN_NUMBER.fullmatch(text[1:])
+        if negative:
+            return 0, "sheet_negative"
+        if not _PLAIN_NUMBER.fullmatch(text) or len(text) > 30:
+            return 0, "sheet_text"
+        value = Decimal(text)
     if value < 0:
         return 0, "sheet_negative"
+    if value == 0:
+        value = Decimal(0)  # −0 is 0
+    if value > Decimal(10) ** 12:
+        return 0, "sheet_too_large"
     if amount:
         return value.normalize() if value != value.to_integral() else int(value), ""
     if value != value.to_integral():

@@ -27,6 +27,7 @@ from reportkit.batch import agency_files, safe_name
 from reportkit.edit import insert, parent, table
 from reportkit.errors import DataError, Problem
 from reportkit.load import SHARED, load, read_text
+from reportkit.locate import KeyLines
 from reportkit.messages import Msg, translate
 from reportkit.model import (
     APPEAL_ROWS,
@@ -312,7 +313,13 @@ def _rolled(last: Path, target: Path, report: Report | None, year: int | None) -
         doc["year"] = new_year
     for key in ("date", "deadline"):
         if key in doc and new_year is not None and old_year is not None:
-            doc[key] = _move(doc[key], new_year - int(old_year))
+            try:
+                doc[key] = _move(doc[key], new_year - int(old_year))
+            except (ValueError, OverflowError) as exc:  # past year 9999, or not a date
+                line = KeyLines(read_text(last)).find((key,))
+                raise DataError(
+                    Problem("date_cannot_move", {"key": key}, file=str(last), path=key, line=line)
+                ) from exc
     if report is not None:
         doc["previous"] = Path(os.path.relpath(last, target.parent)).as_posix()
         _roll_figures(doc, report)

@@ -1,0 +1,269 @@
+"""Hostile sizes and hostile code: bounded work for bounded input, every case a located problem.
+
+Each input here is small to write and would have cost minutes, gigabytes or a crash: a rulebook
+or template looping for ever, a name longer than a file system allows, an agency naming code of
+its own for the county's batch. What comes back is a problem a clerk can read, in seconds.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+import reportkit
+from reportkit import batch
+from reportkit.errors import DataError, ReportkitError, TemplateError
+from reportkit.renderer import default_template
+from tests.helpers import FIXTURES, run_cli
+
+COUNTY = FIXTURES / "mouding-2022"
+
+
+@pytest.fixture
+def county(tmp_path: Path) -> Path:
+    folder = tmp_path / "mouding-2022"
+    shutil.copytree(COUNTY, folder)
+    return folder
+
+
+def with_rulebook(tmp_path: Path, rule: str) -> Path:
+    """A copy of the seed naming a county rulebook that holds `rule` (a [[sentence]])."""
+    (tmp_path / "county-rules.toml").write_text(rule, encoding="utf-8")
+    data = tmp_path / "j.toml"
+    text = (FIXTURES / "jiangpo-2022.toml").read_text(encoding="utf-8")
+    data.write_text(
+        text.replace("year = 2022", 'rulebook = "county-rules.toml"\nyear = 2022'), "utf-8"
+    )
+    return data
+
+
+# ---------------------------------------------------------------------------------------------
+# The sandbox has limits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}{% endfor %}{% endfor %}{% endfor %}",
+        "{{ range(100000000) | length }}",
+        "{{ 'x' * 300000000 }}",
+        "{{ [1] * 300000000 }}",
+        "{{ 'x' | center(300000000) }}",
+        "{{ '%300000000s' % 'x' }}",
+        "{{ '{:300000000}'.format('x') }}",
+        "{{ 9 ** 99999999 }}",
+    ],
+    ids=[
+        "nested-loops",
+        "huge-range",
+        "string-times",
+        "list-times",
+        "center",
+        "percent",
+        "format",
+        "power",
+    ],
+)
+def test_a_hostile_rulebook_is_stopped_and_named(tmp_path: Path, text: str) -> None:
+    rule = f'[[sentence]]\nid = "part6.hostile"\nslot = "part6"\ntext = """{text}"""\n'
+    data = with_rulebook(tmp_path, rule)
+    started = time.monotonic()
+    found = reportkit.check(data)
+    assert time.monotonic() - started < 60
+    [problem] = [p for p in found if p.code == "sentence_failed"]
+    assert problem.params["id"] == "part6.hostile"
+
+
+def test_a_template_that_writes_without_end_is_stopped(tmp_path: Path) -> None:
+    template = tmp_path / "t.docx"
+    doc = Document()
+    doc.add_paragraph("{% for i in range(10000) %}{{ 'x' * 999999 }}{% endfor %}")
+    doc.save(str(template))
+    started = time.monotonic()
+    with pytest.raises(TemplateError) as caught:
+        reportkit.render(FIXTURES / "jiangpo-2022.toml", tmp_path / "x.docx", template=template)
+    assert time.monotonic() - started < 60
+    assert caught.value.problems[0].code == "template_failed"
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_an_agency_may_name_a_rulebook_only_when_the_county_allows(
+    county: Path, tmp_path: Path
+) -> None:
+    (county / "rules.toml.txt").write_text(
+        '[[sentence]]\nid = "part6.extra"\nslot = "part6"\ntext = "本县规则。"\n', "utf-8"
+    )
+    gonghe = county / "gonghe.toml"
+    gonghe.write_text('rulebook = "rules.toml.txt"\n' + gonghe.read_text("utf-8"), "utf-8")
+    refused = batch.run(county, tmp_path / "out")
+    agency = next(a for a in refused.agencies if a.data.name == "gonghe.toml")
+    assert agency.status == "failed"
+    assert [p.code for p in agency.problems] == ["rulebook_not_allowed"]
+    shared = county / "county.toml"
+    shared.write_text(shared.read_text("utf-8") + "\n[batch]\nagency_rulebooks = true\n", "utf-8")
+    allowed = batch.run(county, tmp_path / "out")
+    agency = next(a for a in allowed.agencies if a.data.name == "gonghe.toml")
+    assert agency.status == "rendered"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('\n[batch]\nagency_rulebooks = "yes"\n', "batch.agency_rulebooks"),
+        ('\ntotals = "x"\n', "totals"),
+    ],
+    ids=["rulebooks-not-bool", "totals-not-a-table"],
+)
+def test_a_wrong_county_setting_is_a_located_problem(
+    county: Path, tmp_path: Path, text: str, key: str
+) -> None:
+    shared = county / "county.toml"
+    original = shared.read_text("utf-8")
+    if key == "totals":  # a key of the shared file's top level, in place of its [totals]
+        original = re.sub(r"\[totals\.agency\].*", "", original, flags=re.S)
+        shared.write_text(original.replace("year = 2022", 'totals = "x"\nyear = 2022'), "utf-8")
+    else:
+        shared.write_text(original + text, "utf-8")
+    result = run_cli("batch", str(county), "-o", str(tmp_path / "out"), "--totals")
+    assert result.returncode == 1
+    assert f"county.toml 中的「{key}」应为" in result.stderr
+    assert "Traceback" not in result.stderr and "内部错误" not in result.stderr
+
+
+def test_a_totals_agency_that_is_not_a_table_is_located(county: Path, tmp_path: Path) -> None:
+    shared = county / "county.toml"
+    text = shared.read_text("utf-8")
+    text = re.sub(r"\[totals\.agency\].*", '[totals]\nagency = "x"\n', text, flags=re.S)
+    shared.write_text(text, "utf-8")
+    result = batch.run(county, tmp_path / "out")
+    with pytest.raises(DataError) as caught:
+        batch.write_county_totals(result, county)
+    [problem] = caught.value.problems
+    assert (problem.code, problem.params["key"]) == ("county_setting", "totals.agency")
+    assert problem.line is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# Long names, invisible characters
+
+
+def test_an_agency_name_of_100_chinese_characters_makes_its_files(
+    county: Path, tmp_path: Path
+) -> None:
+    long_name = "很" * 95 + "镇人民政府"
+    gonghe = county / "gonghe.toml"
+    gonghe.write_text(
+        gonghe.read_text("utf-8").replace('name = "共和镇人民政府"', f'name = "{long_name}"'),
+        "utf-8",
+    )
+    result = batch.run(county, tmp_path / "out")
+    agency = next(a for a in result.agencies if a.data.name == "gonghe.toml")
+    assert agency.status == "rendered" and agency.output is not None
+    assert len(agency.output.name.encode("utf-8")) <= 255
+    assert agency.output.is_file()
+    too_long = county / "too-long.toml"
+    too_long.write_text(
+        gonghe.read_text("utf-8").replace(f'name = "{long_name}"', f'name = "{"很" * 300}"'),
+        "utf-8",
+    )
+    result = batch.run(county, tmp_path / "out")
+    agency = next(a for a in result.agencies if a.data.name == "too-long.toml")
+    assert agency.status == "failed" and agency.problems[0].code == "too_long"
+
+
+def test_long_path_components_are_problems_not_crashes(tmp_path: Path) -> None:
+    text = (FIXTURES / "jiangpo-2022.toml").read_text(encoding="utf-8")
+    for key in ("previous", "rulebook"):
+        data = tmp_path / f"{key}.toml"
+        data.write_text(
+            text.replace("year = 2022", f'{key} = "{"长" * 300}.toml"\nyear = 2022'), "utf-8"
+        )
+        found = reportkit.check(data)
+        assert {p.code for p in found} & {"previous_not_found", "rulebook_not_found"}, found
+    result = run_cli(
+        "render", str(FIXTURES / "jiangpo-2022.toml"), "-o", str(tmp_path / ("长" * 300 + ".docx"))
+    )
+    assert result.returncode == 1 and "无法写入输出文件" in result.stderr
+    assert "Traceback" not in result.stderr
+    made = run_cli("new", "--agency", "长" * 300, "--year", "2023", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    [written] = [p for p in tmp_path.glob("*-2023.toml")]
+    assert len(written.name.encode("utf-8")) <= 255
+
+
+def test_zero_width_spaces_do_not_hide_a_copy(county: Path, tmp_path: Path) -> None:
+    copied = "安乐乡结合山区乡实际，把公开工作与为民办实事结合起来，推动政策落地见效。"
+    gonghe = county / "gonghe.toml"
+    gonghe.write_text(
+        gonghe.read_text("utf-8").replace(
+            "[part1]\ntext = [", f'[part1]\ntext = [\n  "{copied}",', 1
+        ),
+        "utf-8",
+    )
+    plain = batch.run(county, tmp_path / "a")
+    before = sum(1 for a in plain.agencies for p in a.problems if p.code == "similar_agency")
+    assert before > 0
+    for path in county.glob("*.toml"):
+        text = path.read_text("utf-8")
+        # a zero-width space between every two characters of every paragraph
+        text = re.sub(r'"([^"\n]{30,})"', lambda m: '"' + "\u200b".join(m.group(1)) + '"', text)
+        path.write_text(text, "utf-8")
+    hidden = batch.run(county, tmp_path / "b")
+    after = sum(1 for a in hidden.agencies for p in a.problems if p.code == "similar_agency")
+    assert after == before
+    assert any(p.code == "invisible_characters" for a in hidden.agencies for p in a.problems)
+
+
+def test_a_right_to_left_override_never_reaches_a_file_name(county: Path, tmp_path: Path) -> None:
+    gonghe = county / "gonghe.toml"
+    gonghe.write_text(
+        gonghe.read_text("utf-8").replace('name = "共和镇人民政府"', 'name = "共和\u202egnp.exe"'),
+        "utf-8",
+    )
+    result = batch.run(county, tmp_path / "out")
+    agency = next(a for a in result.agencies if a.data.name == "gonghe.toml")
+    assert agency.output is not None and "\u202e" not in agency.output.name
+    assert agency.output.name == "共和gnp.exe.docx"
+
+
+def test_next_year_from_a_file_dated_9999_is_a_located_problem(tmp_path: Path) -> None:
+    last = tmp_path / "x-2022.toml"
+    text = (FIXTURES / "jiangpo-2022.toml").read_text(encoding="utf-8")
+    last.write_text(text.replace("date = 2023-01-10", "date = 9999-12-31"), "utf-8")
+    result = run_cli("new", "--from", str(last), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "「date」无法顺延一年" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "x-2023.toml").exists()
+
+
+def test_a_batch_never_writes_over_its_template(county: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    template = out / "江坡镇人民政府.docx"
+    shutil.copy(default_template(), template)
+    before = template.read_bytes()
+    with pytest.raises(ReportkitError) as caught:
+        batch.run(county, out, batch.Options(template=template))
+    assert caught.value.problems[0].code == "output_is_input"
+    assert template.read_bytes() == before
+
+
+def test_a_zip_of_a_template_is_still_checked(tmp_path: Path) -> None:
+    # the archive limits still hold alongside the sandbox's
+    bomb = tmp_path / "bomb.docx"
+    with (
+        zipfile.ZipFile(default_template()) as source,
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z,
+    ):
+        for item in source.infolist():
+            z.writestr(item, source.read(item.filename))
+        z.writestr("word/media/zeros.bin", b"\0" * 30_000_000)
+    with pytest.raises(TemplateError) as caught:
+        reportkit.render(FIXTURES / "jiangpo-2022.toml", tmp_path / "x.docx", template=bomb)
+    assert caught.value.problems[0].code == "template_too_large"
