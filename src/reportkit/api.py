@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reportkit.check import check, run_rules
 from reportkit.errors import DataError, OutputError, Problem, Sorted
+from reportkit.lint import check_template
 from reportkit.load import last_year, read
 from reportkit.model import Report
 from reportkit.narrate import narrate
@@ -91,6 +92,8 @@ def render_bytes(
     """Return the .docx bytes of `data` and the problems found, as `render` does, without
     writing a file (for a script that sends the document elsewhere)."""
     report = _whole(data, previous)
+    if template is not None:  # a restyled template: every problem of it, before any render
+        check_template(template)
     try:
         last = last_year(report, previous)
     except DataError as exc:

@@ -36,6 +36,7 @@ from reportkit import distribution, webpage
 from reportkit.aggregate import aggregate, write_totals
 from reportkit.check import SHORT, alike, check, plain
 from reportkit.errors import DataError, OutputError, Problem, ReportkitError, Sorted
+from reportkit.lint import check_template
 from reportkit.load import (
     INVISIBLE,
     SHARED,
@@ -512,6 +513,8 @@ def _check_options(county: Path, out_dir: Path, options: Options) -> None:
         problems.append(Problem("template_not_found", file=str(options.template)))
     if problems:
         raise DataError(problems)
+    if options.template is not None:  # every problem of a restyled template, before any report
+        check_template(options.template)
 
 
 def _remove_stale(agency: Agency, records: Records) -> None:

@@ -35,6 +35,7 @@ from reportkit import api, batch, bundled, distribution, fonts, schema, sheet, s
 from reportkit.check import check
 from reportkit.errors import DataError, OutputError, Problem, ReportkitError
 from reportkit.fill import fill as fill_totals
+from reportkit.lint import lint
 from reportkit.load import load, read_string
 from reportkit.messages import LANGS, click_text, default_language, translate
 from reportkit.model import LEVEL_LABELS, Report
@@ -660,6 +661,31 @@ def build(lang: str) -> click.Group:
     @common
     def template_group() -> None:
         pass
+
+    @command("lint", "help_template_lint", template_group)
+    @click.argument("template", type=click.Path(path_type=Path), metavar=t("metavar_template"))
+    @click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        help=t("help_format"),
+    )
+    @click.pass_obj
+    def template_lint(printer: Printer, template: Path, fmt: str) -> None:
+        problems = lint(template)
+        if fmt == "json":
+            click.echo(
+                json.dumps(
+                    [p.to_dict(printer.lang) for p in problems], ensure_ascii=False, indent=2
+                )
+            )
+        else:
+            printer.problems(problems, stdout=True)
+            if not problems:
+                printer.say("template_ok", file=template)
+        if any(p.severity == "error" for p in problems):
+            raise click.exceptions.Exit(1)
 
     @command("export", "help_template_export", template_group, file=DEFAULT_TEMPLATES["zh-CN"])
     @click.option(

@@ -847,6 +847,75 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the county's aggregate report (reportkit batch --totals); not inherited",
     ),
     "help_field_totals_agency": ("汇总报告的单位", "the agency named on the aggregate report"),
+    # --- template lint -----------------------------------------------------------------------
+    "lint_part_body": ("正文", "body"),
+    "lint_part_header": ("页眉{number}", "header {number}"),
+    "lint_part_footer": ("页脚{number}", "footer {number}"),
+    "lint_part_footnotes": ("脚注", "footnotes"),
+    "lint_part_endnotes": ("尾注", "endnotes"),
+    "lint_place": ("{part}第 {paragraph} 段", "{part}, paragraph {paragraph}"),
+    "lint_place_cell": (
+        "{part}第 {table} 个表格第 {row} 行第 {cell} 列",
+        "{part}, table {table}, row {row}, cell {cell}",
+    ),
+    "lint_fullwidth": (
+        "{place}：「{near}」中有全角的花括号或百分号；标签须用半角 {{{{ }}}} 和 {{% %}}",
+        "{place}: '{near}' has full-width braces or percent signs; tags use ASCII {{{{ }}}} and {{% %}}",
+    ),
+    "lint_spaced": (
+        "{place}：「{near}」中花括号与 {{ 或 % 之间有空格，不是有效的标签",
+        "{place}: '{near}' has a space inside a tag's braces; it is not a tag",
+    ),
+    "lint_split": (
+        "{place}：标签「{near}」被分在了两个段落里（Word 中在标签中间换了行）；请把它写在一行",
+        "{place}: the tag '{near}' runs over two paragraphs (a line break inside it); keep it on one",
+    ),
+    "lint_unclosed": (
+        "{place}：标签「{near}」没有正确结束",
+        "{place}: the tag '{near}' is not closed properly",
+    ),
+    "lint_curly": (
+        "{place}：标签「{near}」中有中文弯引号（Word 的自动更正所致）；请改为英文直引号 \" 或 '",
+        "{place}: the tag '{near}' holds curly quotes (Word's autocorrect); use straight \" or '",
+    ),
+    "lint_row_tag": (
+        "{place}：{tag} 只能写在表格的单元格中",
+        "{place}: {tag} works only inside a table cell",
+    ),
+    "lint_paragraph_tag": (
+        "{place}：{tag} 会替换整个段落，同一段中的其他文字会丢失；请把它单独放在一段",
+        "{place}: {tag} replaces its whole paragraph, and the rest of it would be lost; give it a "
+        "paragraph of its own",
+    ),
+    "lint_syntax": (
+        "{place}：标签有误：{detail}（「{near}」）",
+        "{place}: tag error: {detail} ('{near}')",
+    ),
+    "lint_stray": (
+        "{place}：{tag} 前面没有与之配对的开始标签",
+        "{place}: {tag} has no opening tag to match",
+    ),
+    "lint_unclosed_block": (
+        "{place}：{tag} 没有对应的结束标签",
+        "{place}: {tag} is never closed",
+    ),
+    "lint_unknown": (
+        "{place}：报告中没有变量「{name}」，是否应为「{suggestion}」？（「{near}」）",
+        "{place}: the report has no variable '{name}'; did you mean '{suggestion}'? ('{near}')",
+    ),
+    "lint_unknown_plain": (
+        "{place}：报告中没有变量「{name}」（「{near}」）",
+        "{place}: the report has no variable '{name}' ('{near}')",
+    ),
+    "lint_missing": (
+        "模板中没有用到「{name}」（{label}）：生成的报告会缺少这一项",
+        "the template never uses '{name}' ({label}): reports would lack it",
+    ),
+    "help_template_lint": (
+        "检查模板（.docx）：一次列出全部标签错误、未知变量和缺少的内容，指明位置",
+        "check a template (.docx): every tag error, unknown variable and missing item, located",
+    ),
+    "template_ok": ("{file}：模板检查通过", "{file}: the template passed its checks"),
 }
 
 
