@@ -47,6 +47,7 @@ def test_the_doc_s_shell_commands_run_as_written(doc: Path, tmp_path: Path) -> N
     shutil.copytree(REPO / "fixtures", tmp_path / "fixtures")
     bin_dir = str(Path(sys.executable).parent)
     env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    env["REPORTKIT_REPO"] = str(REPO)  # for a setup that makes an input with the tests' helpers
     env.pop("REPORTKIT_LANG", None)
     assert shutil.which("reportkit", path=env["PATH"]), "the reportkit command is installed"
     for setup, code, commands in steps(doc):

@@ -38,7 +38,15 @@ def test_errors_doc_covers_every_message_a_user_can_meet() -> None:
     from reportkit.messages import CATALOGUE
 
     doc = (REPO / "docs" / "errors.md").read_text(encoding="utf-8")
-    not_problems = ("help_", "col_", "status_", "metavar_", "level_why_", "lint_part_", "lint_place")
+    not_problems = (
+        "help_",
+        "col_",
+        "status_",
+        "metavar_",
+        "level_why_",
+        "lint_part_",
+        "lint_place",
+    )
     notes = {
         "problem_report_head",
         "batch_done",
@@ -66,6 +74,9 @@ def test_errors_doc_covers_every_message_a_user_can_meet() -> None:
         "level_choices",  # parts of other messages
         "did_you_mean",
         "template_ok",
+        "adopted",
+        "adopt_mapped",
+        "adopt_removed",
         "docs_topics",
         "template_exported",
     }

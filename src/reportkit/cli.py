@@ -32,6 +32,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from reportkit import api, batch, bundled, distribution, fonts, schema, sheet, skeleton, webpage
+from reportkit.adopt import adopt
 from reportkit.check import check
 from reportkit.errors import DataError, OutputError, Problem, ReportkitError
 from reportkit.fill import fill as fill_totals
@@ -661,6 +662,27 @@ def build(lang: str) -> click.Group:
     @common
     def template_group() -> None:
         pass
+
+    @command("adopt", "help_template_adopt", template_group)
+    @click.argument("form", type=click.Path(path_type=Path), metavar=t("metavar_file"))
+    @click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path),
+        required=True,
+        metavar=t("metavar_template"),
+        help=t("help_output"),
+    )
+    @click.pass_obj
+    def template_adopt(printer: Printer, form: Path, output: Path) -> None:
+        if output.exists():
+            raise OutputError(Problem("output_exists", file=str(output)))
+        adoption = adopt(form, output)
+        for what in adoption.mapped:
+            printer.say("adopt_mapped", what=what)
+        for what in adoption.removed:
+            printer.say("adopt_removed", what=what)
+        printer.say("adopted", path=output, count=len(adoption.mapped))
 
     @command("lint", "help_template_lint", template_group)
     @click.argument("template", type=click.Path(path_type=Path), metavar=t("metavar_template"))

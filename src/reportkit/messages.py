@@ -916,6 +916,38 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "check a template (.docx): every tag error, unknown variable and missing item, located",
     ),
     "template_ok": ("{file}：模板检查通过", "{file}: the template passed its checks"),
+    # --- template adopt ----------------------------------------------------------------------
+    "adopt_no_heading": (
+        "表格中找不到标题「{heading}」",
+        "the form has no heading '{heading}'",
+    ),
+    "adopt_no_table": (
+        "找不到「{table}」部分的表格",
+        "the form has no table for '{table}'",
+    ),
+    "adopt_no_row": (
+        "表{table}中找不到「{row}」这一行",
+        "table {table} has no row '{row}'",
+    ),
+    "adopt_no_column": (
+        "表{table}中找不到「{column}」这一列",
+        "table {table} has no column '{column}'",
+    ),
+    "adopt_no_title": (
+        "在「一、总体情况」之前找不到报告标题（含「年度报告」的段落）",
+        "the form has no title (a paragraph with 年度报告) before 一、总体情况",
+    ),
+    "adopted": (
+        "已生成模板 {path}：{count} 处已对应",
+        "wrote the template {path}: {count} places mapped",
+    ),
+    "adopt_mapped": ("  已对应：{what}", "  mapped: {what}"),
+    "adopt_removed": ("  已删去：{what}", "  removed: {what}"),
+    "help_template_adopt": (
+        "把省里发的空白表格（.docx，2021 年版格式）转换为 reportkit 模板，保留其字体、列宽和合并单元格",
+        "turn a province's blank form (.docx, 2021 format) into a reportkit template, keeping its "
+        "fonts, widths and merged cells",
+    ),
 }
 
 
