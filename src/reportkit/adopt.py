@@ -209,12 +209,7 @@ def _header_columns(rows: list[list[_Cell]], labels: Sequence[str], until: int) 
             if cell.continues or not cell.text.strip():
                 continue
             label, score = _best(cell.text, labels)
-            if (
-                (score >= _SIMILAR
-                and label not in found
-                and norm(cell.text) == norm(label))
-                or (score >= 0.95 and label not in found)
-            ):
+            if score >= 0.95 and label not in found:
                 found[label] = cell
     return found
 
@@ -265,8 +260,7 @@ def _map_applications(table: etree._Element, adoption: Adoption) -> None:
                 _put(target, f"{{{{ applications.{best.key}.{column.key} }}}}")
         label = f"{best.group}{best.label}"
         adoption.mapped.append(
-            f"三：{label}"
-            + ("" if best_score == 1.0 else f"（表中写作「{written}」）")
+            f"三：{label}" + ("" if best_score == 1.0 else f"（表中写作「{written}」）")
         )
     for official in APPLICATION_ROWS:
         if official.key not in done:
