@@ -75,6 +75,7 @@ def test_errors_doc_covers_every_message_a_user_can_meet() -> None:
         "did_you_mean",
         "template_ok",
         "adopted",
+        "kinds_list",
         "adopt_mapped",
         "adopt_removed",
         "docs_topics",

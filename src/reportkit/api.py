@@ -6,10 +6,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reportkit.check import check, run_rules
 from reportkit.errors import DataError, OutputError, Problem, Sorted
@@ -18,7 +20,14 @@ from reportkit.load import last_year, read
 from reportkit.model import Report
 from reportkit.narrate import narrate
 from reportkit.output import write
-from reportkit.renderer import document, header_marks
+from reportkit.renderer import (
+    FAILED_MARK,
+    SAMPLE_MARK,
+    Properties,
+    document,
+    fill,
+    header_marks,
+)
 
 
 @dataclass
@@ -69,7 +78,7 @@ def render(
     written, unless `force` is set: then the document is written and marked 「未通过校验」.
     A missing output folder is made.
     """
-    report = _whole(data, previous)
+    report: Any = _whole(data, previous)
     if output is None:
         if not report.source:
             raise ValueError("output is required when rendering a Report not loaded from a file")
@@ -82,7 +91,7 @@ def render(
 
 
 def render_bytes(
-    data: Report | Path | str,
+    data: Report | OfKind | Path | str,
     *,
     template: Path | str | None = None,
     previous: Report | Path | str | None = None,
@@ -92,6 +101,8 @@ def render_bytes(
     """Return the .docx bytes of `data` and the problems found, as `render` does, without
     writing a file (for a script that sends the document elsewhere)."""
     report = _whole(data, previous)
+    if isinstance(report, OfKind):
+        return _kind_bytes(report, template, previous, force, extra_marks)
     if template is not None:  # a restyled template: every problem of it, before any render
         check_template(template)
     try:
@@ -106,14 +117,84 @@ def render_bytes(
     return document(report, narrate(report, previous=last), template, marks), problems
 
 
-def _whole(data: Report | Path | str, previous: Report | Path | str | None) -> Report:
+@dataclass(frozen=True)
+class OfKind:
+    """A report of another kind than the 2021 national one, with its kind."""
+
+    kind: Any
+    report: Any
+
+    @property
+    def source(self) -> str:
+        return str(self.report.source)
+
+
+def _whole(
+    data: Report | OfKind | Path | str, previous: Report | Path | str | None
+) -> Report | OfKind:
     """Return the report `data` is or holds; raise `DataError` with every problem of a file
     that does not fit the format (the checks that can run on the rest included)."""
-    if isinstance(data, Report):
+    if isinstance(data, Report | OfKind):
         return data
     reading = read(data)
+    if reading.kind is not None:
+        if reading.report is None or reading.problems:
+            raise DataError(reading.problems)
+        return OfKind(reading.kind, reading.report)
     if reading.report is None:
         raise DataError(reading.problems)
     if reading.problems:
         raise DataError(reading.problems + check(reading.report, previous))
     return reading.report
+
+
+def _kind_bytes(
+    of: OfKind,
+    template: Path | str | None,
+    previous: Report | Path | str | None,
+    force: bool,
+    extra_marks: Sequence[str],
+) -> tuple[bytes, list[Problem]]:
+    """Render a report of another kind: its checks, its sentences, its template."""
+    kind, report = of.kind, of.report
+    last = _last_of_kind(of, previous)
+    problems = [*report.notes, *kind.check(report, last)]
+    errors = [p for p in problems if p.severity == "error"]
+    if errors and not force:
+        raise DataError(problems)
+    marks = [
+        *([FAILED_MARK] if errors else []),
+        *extra_marks,
+        *([SAMPLE_MARK] if report.sample else []),
+    ]
+    path = Path(template) if template is not None else None
+    if path is None and hasattr(kind, "template_of"):
+        path = kind.template_of(report)
+    if path is None:
+        path = kind.template(report.locale)
+    values = kind.variables(report, kind.narrate(report, last), marks)
+    when = _date_of(report)
+    title = str(values.get("title") or kind.title)
+    return fill(path, values, Properties(title, kind.subject(report), when)), problems
+
+
+def _last_of_kind(of: OfKind, previous: Report | Path | str | None) -> Any:
+    """Return last year's report of the same kind: `previous`, or the file the data names."""
+    if isinstance(previous, Report):
+        return None  # a 2021 report is no last year of another kind
+    name = previous if previous is not None else getattr(of.report, "previous", "")
+    if not name:
+        return None
+    path = Path(name) if previous is not None else Path(of.report.source).parent / str(name)
+    found = _whole(path, None)
+    return found.report if isinstance(found, OfKind) else None
+
+
+def _date_of(report: Any) -> dt.date:
+    """The report's date, for its properties: its `date`, else the end of its `year`."""
+    for name in ("date", "published"):
+        value = getattr(report, name, None) if not isinstance(report, dict) else report.get(name)
+        if isinstance(value, dt.date):
+            return value
+    year = getattr(report, "year", None) if not isinstance(report, dict) else report.get("year")
+    return dt.date(int(year), 12, 31) if isinstance(year, int) else dt.date(1980, 1, 1)

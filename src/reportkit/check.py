@@ -92,6 +92,12 @@ def check(data: Report | Path | str, previous: Report | Path | str | None = None
         problems += reading.problems
         if reading.report is None:
             return problems
+        if reading.kind is not None:  # another kind of report: its own checks
+            last = None
+            if previous is not None and not isinstance(previous, Report):
+                last = read(previous).report
+            found: list[Problem] = reading.kind.check(reading.report, last)
+            return problems + list(reading.report.notes) + found
         report = reading.report
     try:
         last = last_year(report, previous)

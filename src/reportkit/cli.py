@@ -31,7 +31,18 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from reportkit import api, batch, bundled, distribution, fonts, schema, sheet, skeleton, webpage
+from reportkit import (
+    api,
+    batch,
+    bundled,
+    distribution,
+    fonts,
+    kinds,
+    schema,
+    sheet,
+    skeleton,
+    webpage,
+)
 from reportkit.adopt import adopt
 from reportkit.check import check
 from reportkit.errors import DataError, OutputError, Problem, ReportkitError
@@ -555,6 +566,7 @@ def build(lang: str) -> click.Group:
         metavar=t("metavar_file"),
         help=t("help_output"),
     )
+    @click.option("--kind", "kind_name", metavar=t("metavar_kind"), help=t("help_kind"))
     @click.pass_obj
     def new(
         printer: Printer,
@@ -563,7 +575,18 @@ def build(lang: str) -> click.Group:
         level: str | None,
         last: Path | None,
         output: Path | None,
+        kind_name: str | None,
     ) -> None:
+        if kind_name is not None and kind_name != kinds.GOV_INFO_2021:
+            if not agency or not agency.strip() or not year:
+                raise click.UsageError(t("new_needs"))
+            kind = kinds.find(kind_name, near=Path.cwd())
+            target = output or skeleton.default_name(agency, year)
+            if target.exists():
+                raise OutputError(Problem("output_exists", file=str(target)))
+            write(kind.skeleton(agency, year).encode("utf-8"), target)
+            printer.say("skeleton_written", path=target)
+            return
         if last is not None:
             target = output or skeleton.next_name(last, year)
             skeleton.rollover(last, target, year)
@@ -622,11 +645,26 @@ def build(lang: str) -> click.Group:
         if not changes:
             printer.say("sheet_nothing")
 
+    @command("kinds", "help_kinds")
+    @click.pass_obj
+    def kinds_command(printer: Printer) -> None:
+        printer.say("kinds_list")
+        found = {kinds.GOV_INFO_2021: "政府信息公开工作年度报告（2021 年版格式）"}
+        found.update({name: kind.title for name, kind in kinds.installed(Path.cwd()).items()})
+        width = max(len(name) for name in found)
+        for name, title in found.items():
+            printer.out.print(escape(f"  {name:<{width}}  {title}"))
+
     @command("schema", "help_schema")
     @click.option("--agency", "kind", flag_value="agency", help=t("help_schema_agency"))
     @click.option("--county", "kind", flag_value="county", help=t("help_schema_county"))
+    @click.option("--kind", "kind_name", metavar=t("metavar_kind"), help=t("help_kind"))
     @click.pass_obj
-    def schema_command(printer: Printer, kind: str | None) -> None:
+    def schema_command(printer: Printer, kind: str | None, kind_name: str | None) -> None:
+        if kind_name is not None and kind_name != kinds.GOV_INFO_2021:
+            made = kinds.find(kind_name, near=Path.cwd()).schema()
+            click.echo(json.dumps(made, ensure_ascii=False, indent=2).encode("utf-8"))
+            return
         document = schema.generate(kind or "report", printer.lang)  # type: ignore[arg-type]
         # UTF-8 whatever the terminal's encoding, so that `reportkit schema > x.json` works
         click.echo(json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"))

@@ -108,6 +108,15 @@ def yoy(this: Decimal | int, last: Decimal | int, unit: str = "件") -> str:
     return text
 
 
+def growth(rate: Decimal | int, unit: str = "%") -> str:
+    """Return a rate of change the way statistical bulletins write it, by its sign:
+    ``比上年增长5.2%``, ``比上年下降1.3%``, ``与上年持平``."""
+    rate = Decimal(rate)
+    if rate == 0:
+        return "与上年持平"
+    return f"比上年{'增长' if rate > 0 else '下降'}{amount(abs(rate))}{unit}"
+
+
 def enumerate_cn(items: Iterable[Any]) -> str:
     """Return items as a Chinese enumeration: ``一是甲；二是乙``."""
     return "；".join(f"{cn_number(i)}是{item}" for i, item in enumerate(items, start=1))
@@ -164,6 +173,7 @@ FILTERS = {
     "yuan": yuan,
     "signed": signed,
     "yoy": yoy,
+    "growth": growth,
     "enumerate_cn": enumerate_cn,
     "join_cn": join_cn,
     "words": words,

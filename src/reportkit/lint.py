@@ -22,6 +22,7 @@ import difflib
 import functools
 import hashlib
 import io
+import os
 import re
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -461,6 +462,34 @@ class Vocabulary:
     required: Mapping[str, str]  # dotted path → label
 
 
+# Limits on a template's zip, so that a hostile or broken file cannot exhaust memory or disk.
+MAX_ENTRIES = 2000
+MAX_UNPACKED = 200 * 1024 * 1024
+MAX_RATIO = 200
+
+
+def check_archive(path: Path) -> None:
+    """Refuse a template that is not a zip, has no document part, or would unpack too big."""
+
+    def refuse(code: str, detail: str) -> TemplateError:
+        return TemplateError(Problem(code, {"detail": detail}, file=str(path)))
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise refuse("template_not_docx", "not a zip archive") from exc
+    names = {e.filename for e in entries}
+    if "[Content_Types].xml" not in names or not any(
+        n.startswith("word/") and n.endswith(".xml") for n in names
+    ):
+        raise refuse("template_no_document", "no word/document part")
+    total = sum(e.file_size for e in entries)
+    ratios = [e.file_size / max(e.compress_size, 1) for e in entries]
+    if len(entries) > MAX_ENTRIES or total > MAX_UNPACKED or max(ratios, default=0) > MAX_RATIO:
+        raise refuse("template_too_large", f"{len(entries)} entries, {total} bytes unpacked")
+
+
 def lint(
     template: Path | str | bytes, vocabulary: Vocabulary | None = None, source: str = ""
 ) -> list[Problem]:
@@ -470,6 +499,11 @@ def lint(
         data = template
     else:
         source = source or str(template)
+        if os.path.isfile(template):
+            try:
+                check_archive(Path(template))  # the archive's limits, before it is read
+            except TemplateError as exc:
+                return exc.problems
         try:
             data = Path(template).read_bytes()
         except OSError as exc:

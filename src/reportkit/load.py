@@ -16,7 +16,7 @@ import stat
 import tomllib
 import types
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -60,6 +60,7 @@ class Reading:
     report: Report | None  # None: the file could not be read as TOML at all
     problems: list[Problem] = field(default_factory=list)
     broken: frozenset[str] = frozenset()
+    kind: Any = None  # the report kind, when the data names one other than the 2021 report
 
     def whole(self) -> Report:
         """Return the report; raise `DataError` with the problems when it was read in part."""
@@ -291,6 +292,9 @@ def validate(
 
 def _validated(data: Mapping[str, Any], locator: Locator) -> Reading:
     data, notes = _strip_control_characters(data, locator)
+    named = data.get("kind")
+    if named is not None and named != "gov-info-disclosure-2021":
+        return _of_kind(named, data, locator, notes)
     try:
         report = Report.model_validate(data)
     except pydantic.ValidationError as exc:
@@ -324,6 +328,30 @@ _PIECEWISE = (
     "OtherHandling",
     "Appeals",
 )
+
+
+def _of_kind(
+    named: Any, data: Mapping[str, Any], locator: Locator, notes: list[Problem]
+) -> Reading:
+    """Read the data as the report kind it names (`kind = "…"`: a name, or a kind's folder
+    relative to the data file)."""
+    from reportkit.kinds import find  # the engine finds kinds; it imports none of them
+
+    file, line = locator.where(("kind",))
+    if not isinstance(named, str) or not named:
+        return Reading(
+            None,
+            [Problem("not_string", {"found": _show(named)}, file=file, path="kind", line=line)],
+        )
+    try:
+        kind = find(named, near=Path(file).parent if file else None, file=file, line=line)
+    except DataError as exc:
+        return Reading(None, exc.problems)
+    reading: Reading = kind.read(data, locator)
+    reading.kind = kind
+    if reading.report is not None:
+        reading.report.notes.extend(notes)
+    return reading
 
 
 def _partial(model: type[BaseModel], data: Any, broken: list[Loc]) -> BaseModel:
@@ -450,7 +478,15 @@ def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any
 # From pydantic's errors to a clerk's problems.
 
 
-def _problems(errors: Iterable[Any], data: Mapping[str, Any], locator: Locator) -> list[Problem]:
+def _problems(
+    errors: Iterable[Any],
+    data: Mapping[str, Any],
+    locator: Locator,
+    model: type[BaseModel] = Report,
+    labeller: Callable[[Loc], str] = label_of,
+) -> list[Problem]:
+    """Return a located problem for each of pydantic's `errors` about `data` (validated as
+    `model`; `labeller` names a place as the paper form does)."""
     seen: set[Loc] = set()
     problems = []
     for error in errors:
@@ -459,12 +495,15 @@ def _problems(errors: Iterable[Any], data: Mapping[str, Any], locator: Locator) 
         if loc in seen:  # one problem per place (a union reports once per member)
             continue
         seen.add(loc)
-        code, params = _explain(error, loc)
+        code, params = _explain(error, loc, model)
         file, line = locator.where(loc)
         problems.append(
-            Problem(code, params, file=file, path=_dotted(loc), line=line, label=label_of(full))
+            Problem(code, params, file=file, path=_dotted(loc), line=line, label=labeller(full))
         )
     return problems
+
+
+problems_of = _problems  # for report kinds with a model of their own
 
 
 def _in_data(loc: Loc, data: Mapping[str, Any], missing: bool) -> Loc:
@@ -481,7 +520,7 @@ def _in_data(loc: Loc, data: Mapping[str, Any], missing: bool) -> Loc:
     return loc
 
 
-def _explain(error: Any, loc: Loc) -> tuple[str, dict[str, Any]]:
+def _explain(error: Any, loc: Loc, model: type[BaseModel] = Report) -> tuple[str, dict[str, Any]]:
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
@@ -490,7 +529,7 @@ def _explain(error: Any, loc: Loc) -> tuple[str, dict[str, Any]]:
         return "missing", {}
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        options = _fields_at(loc[:-1])
+        options = _fields_at(loc[:-1], model)
         close = difflib.get_close_matches(key, options, n=1, cutoff=0.5)
         if close:
             return "unknown_key", {"key": key, "suggestion": close[0]}
@@ -564,9 +603,9 @@ def _dotted(loc: Loc) -> str:
     return out
 
 
-def _fields_at(loc: Loc) -> list[str]:
+def _fields_at(loc: Loc, root: type[BaseModel] = Report) -> list[str]:
     """Return the valid keys of the table at `loc`, for suggesting the nearest one."""
-    model: Any = Report
+    model: Any = root
     for key in loc:
         if isinstance(key, int):
             continue

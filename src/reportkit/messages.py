@@ -892,12 +892,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{place}: tag error: {detail} ('{near}')",
     ),
     "lint_stray": (
-        "{place}：{tag} 前面没有与之配对的开始标签",
-        "{place}: {tag} has no opening tag to match",
+        "{place}：{tag} 前面没有与之配对的开始标签（「{near}」）",
+        "{place}: {tag} has no opening tag to match ('{near}')",
     ),
     "lint_unclosed_block": (
-        "{place}：{tag} 没有对应的结束标签",
-        "{place}: {tag} is never closed",
+        "{place}：{tag} 没有对应的结束标签（「{near}」）",
+        "{place}: {tag} is never closed ('{near}')",
     ),
     "lint_unknown": (
         "{place}：报告中没有变量「{name}」，是否应为「{suggestion}」？（「{near}」）",
@@ -948,6 +948,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "turn a province's blank form (.docx, 2021 format) into a reportkit template, keeping its "
         "fonts, widths and merged cells",
     ),
+    # --- report kinds ------------------------------------------------------------------------
+    "kind_check": ("{zh}", "{en}"),  # a kind's own check: its message is the kind's
+    "kind_check_failed": (
+        "检查「{id}」无法进行：{detail}",
+        "the check '{id}' could not run: {detail}",
+    ),
+    "kind_unknown": (
+        "没有名为「{kind}」的报告类型；已有：{known}",
+        "there is no report kind '{kind}'; the kinds are: {known}",
+    ),
+    "kind_not_found": (
+        "这个文件夹中没有 kind.toml，不是报告类型",
+        "this folder has no kind.toml: it is not a report kind",
+    ),
+    "kind_file": ("kind.toml 有误：{detail}", "kind.toml is not right: {detail}"),
+    "generic_needs_template": (
+        '通用类型（kind = "generic"）需要模板：用 --template 指定，或在数据文件中写 template = "…"',
+        'the generic kind needs a template: give --template, or write template = "…" in the data',
+    ),
+    "help_kinds": (
+        "列出可用的报告类型（内置的、已安装的、以及附近 kinds/ 文件夹中的）",
+        "list the report kinds: built in, installed, and in kinds/ folders nearby",
+    ),
+    "help_kind": (
+        "报告类型（默认：政府信息公开工作年度报告）；reportkit kinds 列出全部",
+        "the report kind (default: the 政府信息公开工作年度报告); reportkit kinds lists them",
+    ),
+    "kinds_list": ("可用的报告类型：", "Report kinds:"),
+    "metavar_kind": ("类型", "KIND"),
 }
 
 

@@ -13,6 +13,7 @@ import difflib
 import functools
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -222,20 +223,43 @@ def narrate(
     if unknown:
         raise DataError(unknown)
     context = _context(report.complete(), previous.complete() if previous else None)
+    return narrate_with(book, context, report.sentences, report.source)
+
+
+def narrate_with(
+    book: Rulebook,
+    context: Mapping[str, Any],
+    overrides: Mapping[str, str | bool],
+    source: str = "",
+) -> Narrative:
+    """Return the sentences `book` writes from `context` (the names its rules see), with the
+    data file's `overrides` by id (text replaces a sentence, false switches it off, true
+    switches an optional one on, by id or slot): the narrate stage for any kind of report."""
     narrative = Narrative()
     by_slot: dict[str, list[str]] = {}
     with time_limit():  # a county's rulebook is code from outside: it may not run for ever
         for rule in book.rules:
-            override = report.sentences.get(rule.id)
-            if override is False or (rule.optional and not _switched_on(report, rule)):
+            override = overrides.get(rule.id)
+            switched_on = override not in (None, False) or overrides.get(rule.slot) is True
+            if override is False or (rule.optional and not switched_on):
                 continue
-            text = override if isinstance(override, str) else _write(rule, context, report.source)
+            text = override if isinstance(override, str) else _write(rule, context, source)
             if text:
                 narrative.sentences[rule.id] = text
                 by_slot.setdefault(rule.slot, []).append(text)
     for slot, texts in by_slot.items():
         narrative.slots[slot] = [book.separator.join(texts)] if slot in book.joined else texts
     return narrative
+
+
+def parse_rulebook(text: str, source: str) -> Rulebook:
+    """Return the rulebook written in the TOML `text` (a file named `source`); raise
+    `DataError` with every entry that is not right, located."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(syntax_problem(str(exc), text, source)) from exc
+    return _parse_rulebook(data, source, KeyLines(text))
 
 
 def _unknown_ids(report: Report, book: Rulebook) -> list[Problem]:
@@ -255,13 +279,6 @@ def _unknown_ids(report: Report, book: Rulebook) -> list[Problem]:
         file, line = report.where("sentences", key)
         problems.append(Problem(code, params, file=file, path=f"sentences.{key}", line=line))
     return problems
-
-
-def _switched_on(report: Report, rule: Rule) -> bool:
-    """An optional sentence is on when the data names it, or its slot, with `true`."""
-    return report.sentences.get(rule.id) not in (None, False) or (
-        report.sentences.get(rule.slot) is True
-    )
 
 
 def _context(report: Report, last: Report | None) -> dict[str, Any]:
@@ -293,7 +310,7 @@ def outcome(report: Report) -> dict[str, int]:
     }
 
 
-def _write(rule: Rule, context: dict[str, Any], source: str) -> str:
+def _write(rule: Rule, context: Mapping[str, Any], source: str) -> str:
     try:
         for case in rule.cases:
             if not case.when or _condition(case.when)(**context):

@@ -17,6 +17,7 @@ import re
 import threading
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from markupsafe import Markup, escape
 from reportkit.context import variables
 from reportkit.errors import Problem, TemplateError
 from reportkit.jinjaenv import environment, time_limit
+from reportkit.lint import check_archive
 from reportkit.model import Report
 from reportkit.narrate import Narrative
 
@@ -134,7 +136,7 @@ class ReusableTemplate(DocxTemplate):  # type: ignore[misc]
             rels.add_relationship(rels[key].reltype, part, key)
         self.is_rendered = False
 
-    def render_bytes(self, context: dict[str, Any], report: Report) -> bytes:
+    def render_bytes(self, context: dict[str, Any], properties: Properties) -> bytes:
         """Return the .docx bytes of the template rendered with `context`."""
         self.reset()
         try:
@@ -143,9 +145,7 @@ class ReusableTemplate(DocxTemplate):  # type: ignore[misc]
             body = etree.tostring(self._body, encoding="unicode")
             replaced = {
                 self.docx.part.partname: (head + body + tail).encode("utf-8"),
-                self._core_part.partname: core_properties(
-                    report, Markup(context.get("title", "")).unescape()
-                ),
+                self._core_part.partname: core_properties(properties),
             }
             package = self.docx.part.package
             return _zip_parts(package, lambda name: name in self._dynamic, self._static, replaced)
@@ -220,16 +220,27 @@ def document(
 ) -> bytes:
     """Return the .docx bytes of `report` rendered into `template` (default: the shipped one)."""
     path = Path(template) if template is not None else default_template(report.locale)
-    context = _escaped(variables(report, narrative, marks))
+    values = variables(report, narrative, marks)
+    title = values.get("title") or f"{report.agency.name}{report.year}年政府信息公开工作年度报告"
+    return fill(path, values, Properties(title, report.agency.name, report.date))
+
+
+def fill(template: Path | str, values: dict[str, Any], properties: Properties) -> bytes:
+    """Return the .docx bytes of `template` filled with the template variables `values` (plain
+    text, escaped here once), with `properties`: the render stage for any kind of report."""
+    path = Path(template)
+    context = _escaped(values)
     with _LOCK:
         docx = _open(path)
         with time_limit():  # a restyled template is code from outside: it may not run for ever
-            return _render(docx, context, report, path)
+            return _render(docx, context, properties, path)
 
 
-def _render(docx: ReusableTemplate, context: dict[str, Any], report: Report, path: Path) -> bytes:
+def _render(
+    docx: ReusableTemplate, context: dict[str, Any], properties: Properties, path: Path
+) -> bytes:
     try:
-        return docx.render_bytes(context, report)
+        return docx.render_bytes(context, properties)
     except jinja2.UndefinedError as exc:
         raise TemplateError(
             Problem("template_undefined", {"detail": exc.message or str(exc)}, file=str(path))
@@ -255,41 +266,13 @@ def _render(docx: ReusableTemplate, context: dict[str, Any], report: Report, pat
 def _open(path: Path) -> ReusableTemplate:
     if not os.path.isfile(path):
         raise TemplateError(Problem("template_not_found", file=str(path)))
-    _check_archive(path)
+    check_archive(path)
     try:
         return _template(path)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.Error) as exc:
         raise TemplateError(
             Problem("template_not_docx", {"detail": type(exc).__name__}, file=str(path))
         ) from exc
-
-
-# Limits on a template's zip, so that a hostile or broken file cannot exhaust memory or disk.
-MAX_ENTRIES = 2000
-MAX_UNPACKED = 200 * 1024 * 1024
-MAX_RATIO = 200
-
-
-def _check_archive(path: Path) -> None:
-    """Refuse a template that is not a zip, has no document part, or would unpack too big."""
-
-    def refuse(code: str, detail: str) -> TemplateError:
-        return TemplateError(Problem(code, {"detail": detail}, file=str(path)))
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise refuse("template_not_docx", "not a zip archive") from exc
-    names = {e.filename for e in entries}
-    if "[Content_Types].xml" not in names or not any(
-        n.startswith("word/") and n.endswith(".xml") for n in names
-    ):
-        raise refuse("template_no_document", "no word/document part")
-    total = sum(e.file_size for e in entries)
-    ratios = [e.file_size / max(e.compress_size, 1) for e in entries]
-    if len(entries) > MAX_ENTRIES or total > MAX_UNPACKED or max(ratios, default=0) > MAX_RATIO:
-        raise refuse("template_too_large", f"{len(entries)} entries, {total} bytes unpacked")
 
 
 def _near(exc: jinja2.TemplateSyntaxError) -> str:
@@ -335,19 +318,24 @@ _CORE = (
 )
 
 
-def core_properties(report: Report, title: str = "") -> bytes:
-    """Return the document's core properties part (docProps/core.xml): the report's title, the
-    agency as author, the report's date as every date.
+@dataclass(frozen=True)
+class Properties:
+    """A document's core properties: its title, its author, and its date (every date)."""
+
+    title: str
+    author: str
+    date: dt.date
+
+
+def core_properties(properties: Properties) -> bytes:
+    """Return the document's core properties part (docProps/core.xml).
 
     It is written here, whole, rather than through python-docx: python-docx's properties take
     their namespace prefixes from a global table that docxcompose (which docxtpl imports when
     it is installed) rewrites, and every render then wrote some properties twice.
     """
-    stamp = dt.datetime.combine(report.date, dt.time()).strftime("%Y-%m-%dT%H:%M:%SZ")
-    title = (
-        " ".join(title.split()) or f"{report.agency.name}{report.year}年政府信息公开工作年度报告"
-    )
-    values = {"title": title, "author": report.agency.name}
+    stamp = dt.datetime.combine(properties.date, dt.time()).strftime("%Y-%m-%dT%H:%M:%SZ")
+    values = {"title": " ".join(properties.title.split()), "author": properties.author}
     fields = {k: str(escape(ILLEGAL_XML.sub("", v))) for k, v in values.items()}
     return _CORE.format(stamp=stamp, **fields).encode("utf-8")
 

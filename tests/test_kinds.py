@@ -1,0 +1,141 @@
+"""Report kinds: a kind made of files only, and the generic kind, through the same engine.
+
+The county statistical bulletin (kinds/county-bulletin/) has no Python: kind.toml, a rulebook
+and a template. Its data files are read with located problems like the national report's, its
+checks fire on a broken file, its sentences are written from its figures, and it renders.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+import reportkit
+from reportkit import kinds
+from reportkit.errors import DataError
+from reportkit.kinds.files import FileKind
+from tests.helpers import FIXTURES, REPO, projection, run_cli
+
+BULLETIN = FIXTURES / "bulletin" / "mouding-2023.toml"
+KIND = REPO / "kinds" / "county-bulletin"
+
+
+def test_the_bulletin_checks_clean_and_writes_its_sentences_from_its_figures(
+    tmp_path: Path,
+) -> None:
+    assert reportkit.check(BULLETIN) == []
+    out = reportkit.render(BULLETIN, tmp_path / "b.docx").output
+    lines = projection(out)
+    assert "全年全县实现地区生产总值123.45亿元，按不变价格计算，比上年增长5.2%。" in lines
+    assert "全年一般公共预算收入6.78亿元，比上年下降1.3%。" in lines
+    assert any(line.endswith("三次产业结构为20.3:31.1:48.6。") for line in lines)
+    assert "牟定县2023年国民经济和社会发展统计公报（摘要）" in lines
+    assert "示例数据" in lines  # sample data is marked
+
+
+def test_change_a_figure_and_the_sentence_changes(tmp_path: Path) -> None:
+    data = tmp_path / "b.toml"
+    data.write_text(
+        BULLETIN.read_text("utf-8").replace("gdp_growth = 5.2", "gdp_growth = 0"), "utf-8"
+    )
+    (tmp_path / "kinds").mkdir()
+    shutil.copytree(KIND, tmp_path / "kinds" / "county-bulletin")
+    lines = projection(reportkit.render(data, tmp_path / "b.docx").output)
+    assert "全年全县实现地区生产总值123.45亿元，按不变价格计算，与上年持平。" in lines
+
+
+def test_a_broken_bulletin_gets_its_checks_located() -> None:
+    found = reportkit.check(FIXTURES / "bulletin" / "broken-2023.toml")
+    assert [(p.rule, p.severity, p.path) for p in found] == [
+        ("industries", "error", "gdp"),
+        ("structure", "error", "structure.primary"),
+        ("structure-primary", "warning", "structure.primary"),
+    ]
+    assert (
+        found[0]
+        .format()
+        .endswith(
+            "gdp 地区生产总值（亿元）: 三次产业增加值之和为 124.25 亿元（25.90 + 38.35 + 60.00），"
+            "而地区生产总值为 123.45 亿元，两者应相等 [industries]"
+        )
+    )
+    assert "the three industries add up to 124.25" in found[0].format("en")
+    with pytest.raises(DataError):
+        reportkit.render(FIXTURES / "bulletin" / "broken-2023.toml", "/tmp/never.docx")
+
+
+def test_a_kind_s_data_file_is_read_like_any_other(tmp_path: Path) -> None:
+    data = tmp_path / "b.toml"
+    text = BULLETIN.read_text("utf-8").replace("gdp = 123.45", "gpd = 123.45")
+    data.write_text(text.replace("revenue = 6.78", 'revenue = "6.78"'), "utf-8")
+    (tmp_path / "kinds").mkdir()
+    shutil.copytree(KIND, tmp_path / "kinds" / "county-bulletin")
+    found = {(p.code, p.path) for p in reportkit.check(data)}
+    assert found >= {("missing", "gdp"), ("unknown_key", "gpd"), ("not_number", "revenue")}
+    suggestion = next(p for p in reportkit.check(data) if p.code == "unknown_key")
+    assert "是否应为「gdp」" in suggestion.format()
+
+
+def test_a_wrong_kind_file_is_located(tmp_path: Path) -> None:
+    folder = tmp_path / "k"
+    shutil.copytree(KIND, folder)
+    text = (
+        (folder / "kind.toml").read_text("utf-8").replace('type = "decimal"', 'type = "money"', 1)
+    )
+    (folder / "kind.toml").write_text(text, "utf-8")
+    with pytest.raises(DataError) as caught:
+        FileKind.open(folder)
+    [problem] = caught.value.problems  # one problem: the check naming that field is not wrong
+    assert problem.code == "kind_file" and "field.4.type" in problem.format()
+    assert problem.line is not None
+
+
+def test_kinds_are_found_by_name_nearby_and_an_unknown_one_is_named(tmp_path: Path) -> None:
+    assert "county-statistical-bulletin" in kinds.installed(BULLETIN.parent)
+    data = tmp_path / "x.toml"
+    data.write_text('kind = "no-such-kind"\n', "utf-8")
+    [problem] = reportkit.check(data)
+    assert problem.code == "kind_unknown" and problem.line == 1
+    assert "generic" in problem.format()
+
+
+def test_new_and_schema_for_a_kind(tmp_path: Path) -> None:
+    (tmp_path / "kinds").mkdir()
+    shutil.copytree(KIND, tmp_path / "kinds" / "county-bulletin")
+    made = run_cli(
+        "new", "--kind", "county-statistical-bulletin", "--agency", "牟定县", "--year", "2024",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    text = (tmp_path / "牟定县-2024.toml").read_text("utf-8")
+    assert 'kind = "county-statistical-bulletin"' in text and "# 地区生产总值（亿元）" in text
+    schema = run_cli("schema", "--kind", "county-statistical-bulletin", cwd=tmp_path)
+    assert json.loads(schema.stdout)["properties"]["gdp"]["title"] == "地区生产总值（亿元）"
+    listed = run_cli("kinds", cwd=tmp_path)
+    assert "county-statistical-bulletin" in listed.stdout and "generic" in listed.stdout
+
+
+def test_the_generic_kind_fills_any_template(tmp_path: Path) -> None:
+    template = tmp_path / "letter.docx"
+    doc = Document()
+    doc.add_paragraph("致{{ to }}：")
+    doc.add_paragraph("{%p for item in items %}")
+    doc.add_paragraph("{{ item.name }}：{{ item.amount }}元")
+    doc.add_paragraph("{%p endfor %}")
+    doc.save(str(template))
+    data = tmp_path / "letter.toml"
+    data.write_text(
+        'kind = "generic"\ntemplate = "letter.docx"\nto = "A & <B> \\"C\\""\n'
+        '[[items]]\nname = "办公费"\namount = 1200.50\n',
+        "utf-8",
+    )
+    lines = projection(reportkit.render(data, tmp_path / "letter-out.docx").output)
+    assert lines == ['致A & <B> "C"：', "办公费：1200.50元"]
+    data.write_text('kind = "generic"\ntemplate = "letter.docx"\n', "utf-8")
+    result = run_cli("render", str(data), "-o", str(tmp_path / "x.docx"))
+    assert result.returncode == 1 and "模板使用了数据中没有的变量" in result.stderr
+    assert not (tmp_path / "x.docx").exists()
