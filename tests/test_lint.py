@@ -85,7 +85,10 @@ def test_a_block_never_closed_and_one_closed_twice(tmp_path: Path) -> None:
     path = broken(tmp_path, ("{%p endfor %}", ""))
     found = [p for p in lint(path) if p.code == "lint_unclosed_block"]
     assert len(found) == 1
-    assert "{% for b in preamble %} 没有对应的结束标签（「{%p for b in preamble %}」）" in found[0].format()
+    assert (
+        "{% for b in preamble %} 没有对应的结束标签（「{%p for b in preamble %}」）"
+        in found[0].format()
+    )
     twice = broken(tmp_path, ("{%p endif %}", "{%p endif %}{%p endif %}"), name="u.docx")
     assert "lint_stray" in codes(lint(twice)) or "lint_paragraph_tag" in codes(lint(twice))
 

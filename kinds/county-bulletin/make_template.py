@@ -35,7 +35,15 @@ def _font(run: object, name: str, size: float, bold: bool = False) -> None:
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)  # type: ignore[attr-defined]
 
 
-def paragraph(doc: Document, text: str, size: float = 16, font: str = "仿宋_GB2312", *, bold: bool = False, center: bool = False) -> None:
+def paragraph(
+    doc: Document,
+    text: str,
+    size: float = 16,
+    font: str = "仿宋_GB2312",
+    *,
+    bold: bool = False,
+    center: bool = False,
+) -> None:
     p = doc.add_paragraph()
     if center:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -55,7 +63,14 @@ def build(output: Path) -> Path:
     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _font(p.add_run("{{ header_mark }}"), "黑体", 12, bold=True)
     paragraph(doc, "{%p endif %}")
-    paragraph(doc, "{{ county }}{{ year }}年国民经济和社会发展统计公报（摘要）", 22, "方正小标宋简体", bold=True, center=True)
+    paragraph(
+        doc,
+        "{{ county }}{{ year }}年国民经济和社会发展统计公报（摘要）",
+        22,
+        "方正小标宋简体",
+        bold=True,
+        center=True,
+    )
     paragraph(doc, "{{ bureau }}　{{ published }}", 16, "楷体_GB2312", center=True)
     paragraph(doc, "一、综合", 16, "黑体")
     loop(doc, "summary")
