@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -139,3 +141,12 @@ def test_the_generic_kind_fills_any_template(tmp_path: Path) -> None:
     result = run_cli("render", str(data), "-o", str(tmp_path / "x.docx"))
     assert result.returncode == 1 and "模板使用了数据中没有的变量" in result.stderr
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_the_bulletin_template_is_what_its_script_builds(tmp_path: Path) -> None:
+    built = tmp_path / "bulletin.docx"
+    done = subprocess.run(
+        [sys.executable, str(KIND / "make_template.py"), str(built)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert built.read_bytes() == (KIND / "bulletin.docx").read_bytes()

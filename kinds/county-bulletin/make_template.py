@@ -7,6 +7,7 @@ can be rebuilt and reviewed, but it could as well be written in Word (docs/kinds
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 HERE = Path(__file__).resolve().parent
+BUILT = dt.date(2024, 1, 1)
 
 ROWS = [  # label, unit, value, growth
     ("地区生产总值", "亿元", "gdp", "gdp_growth"),
@@ -92,8 +94,14 @@ def build(output: Path) -> Path:
     paragraph(doc, "{%p for t in text %}")
     paragraph(doc, "{{ t }}")
     paragraph(doc, "{%p endfor %}")
-    doc.core_properties.title = "县国民经济和社会发展统计公报（摘要）模板"
-    doc.save(str(output))
+    # saved as reportkit saves its own templates: the same bytes every time it is built
+    sys.path.insert(0, str(HERE.parent.parent / "src"))
+    from reportkit.renderer import Properties, core_properties, save_deterministic
+
+    core = core_properties(
+        Properties("县国民经济和社会发展统计公报（摘要）模板", "reportkit", BUILT)
+    )
+    save_deterministic(doc, output, core=core)
     return output
 
 
