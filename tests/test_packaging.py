@@ -224,6 +224,7 @@ def test_the_wheel_holds_the_package_its_data_and_docs(built: tuple[Path, Path])
         names = set(archive.namelist())
         meta = archive.read("reportkit_zfxxgk-0.1.0.dist-info/METADATA").decode("utf-8")
     package = {f"reportkit/{p.name}" for p in (REPO / "src" / "reportkit").glob("*.py")}
+    package |= {f"reportkit/kinds/{p.name}" for p in (REPO / "src/reportkit/kinds").glob("*.py")}
     package |= {"reportkit/py.typed"}
     package |= {
         f"reportkit/rulebooks/{p.name}" for p in (REPO / "src/reportkit/rulebooks").glob("*.toml")
