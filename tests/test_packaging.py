@@ -136,7 +136,7 @@ def test_caps_are_kept_for_the_libraries_whose_internals_are_used() -> None:
 JUNK = re.compile(
     r"(^|/)(__pycache__|\.hypothesis|\.pytest_cache)(/|$)|\.py[cod]$|\.reportkit\.tmp$"
 )
-SDIST_TREES = ("src", "tests", "fixtures", "docs", "templates", "benchmarks", ".ci")
+SDIST_TREES = ("src", "tests", "fixtures", "docs", "templates", "benchmarks", "kinds", ".ci")
 SDIST_FILES = ("README.md", "LICENSE", "pyproject.toml", "MANIFEST.in")
 EGG_INFO = ("PKG-INFO", "SOURCES.txt", "dependency_links.txt", "entry_points.txt")
 EGG_INFO += ("requires.txt", "top_level.txt")
