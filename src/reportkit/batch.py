@@ -39,8 +39,10 @@ from reportkit.errors import DataError, Problem, ReportkitError, Sorted
 from reportkit.load import (
     INVISIBLE,
     SHARED,
+    AnyReport,
     last_year,
     load,
+    load_any,
     load_layers,
     parse_toml,
     read,
@@ -68,7 +70,7 @@ class Agency(Sorted):
     data: Path
     report: Report | None = None
     problems: list[Problem] = field(default_factory=list)
-    last: Report | None = None  # last year's report, when there is one
+    last: AnyReport | None = None  # last year's report, when there is one
     output: Path | None = None
     status: Status = "failed"
     digest: str = ""
@@ -133,7 +135,7 @@ def agency_files(county: Path) -> list[Path]:
     return files
 
 
-def _last_year(agency: Agency, options: Options) -> Report | None:
+def _last_year(agency: Agency, options: Options) -> AnyReport | None:
     assert agency.report is not None
     if options.previous is not None:
         last = options.previous / agency.data.name
@@ -303,7 +305,8 @@ def render_job(job: Job) -> list[Problem]:
             with contextlib.suppress(OSError):
                 (job.output.parent / made["name"]).unlink()
         report = load(job.data)
-        last = load(job.previous) if job.previous else None
+        last = load_any(job.previous) if job.previous else None
+        last = last if isinstance(last, Report) else None  # 2019 format: no yoy sentences
         write(document(report, narrate(report, previous=last), job.template, job.marks), job.output)
         records.written(job.data.name, job.digest, job.output)
     except ReportkitError as exc:
@@ -414,7 +417,9 @@ def _read(agency: Agency, options: Options) -> None:
     try:
         reading = read(agency.data)  # county.toml beside it is inherited
         if reading.report is None or reading.problems:
-            agency.problems = check(agency.data)  # everything, from what could be read
+            found = check(agency.data)  # everything, from what could be read
+            # and why it could not be read for rendering (a file in the 2019 format, say)
+            agency.problems = [p for p in reading.problems if p not in found] + found
             return
         agency.report = reading.report
         try:

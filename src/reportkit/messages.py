@@ -194,9 +194,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "expected {expected} numbers, found {found}",
     ),
     "year_before_2021": (
-        "报告年度 {found} 早于 2021 年：本工具按 2021 年版格式（国办公开办函〔2021〕30号）编制，不支持 2019 年版格式",
-        "report year {found} is before 2021: reportkit writes the 2021 national format; "
-        "the 2019 format is not supported",
+        "报告年度 {found} 早于 2021 年：2021 年版格式（国办公开办函〔2021〕30号）用于 2021 年起的报告；"
+        '2019、2020 年度的报告是 2019 年版格式，写 format = "gov-info-disclosure-2019" 可以校验，但不能生成文档',
+        "report year {found} is before 2021: the 2021 format is for reports on 2021 onward; "
+        "the 2019 format is not supported for rendering, but a report on 2019 or 2020 is checked "
+        'with format = "gov-info-disclosure-2019"',
     ),
     "year_too_late": ("报告年度 {found} 不合理", "report year {found} is not plausible"),
     "bad_choice": (
@@ -816,6 +818,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the county's aggregate report (reportkit batch --totals); not inherited",
     ),
     "help_field_totals_agency": ("汇总报告的单位", "the agency named on the aggregate report"),
+    # --- reading published reports back: import, as-published checks, the 2019 format (issue 12)
+    "format_2019_check_only": (
+        "这是 2019 年版格式（国办公开办函〔2019〕60号）的报告数据：reportkit 可以校验（reportkit check），"
+        "但不能生成 2019 年版的报告文档",
+        "this report is in the 2019 format (国办公开办函〔2019〕60号): reportkit checks it "
+        "(reportkit check) but cannot render a document in that format",
+    ),
+    "year_not_2019_format": (
+        "报告年度 {found} 不适用 2019 年版格式：该格式用于 2019、2020 年度的报告；"
+        '2021 年起用 2021 年版格式（format = "gov-info-disclosure-2021"）',
+        "report year {found} does not fit the 2019 format, which is for reports on 2019 and "
+        '2020; from 2021 the 2021 format applies (format = "gov-info-disclosure-2021")',
+    ),
+    "printed_blank": (
+        "{count} 个单元格未填写（{columns}）：报告中的数字不能空着，没有的应填 0",
+        "{count} cells left blank ({columns}): a report prints every figure, 0 where there is none",
+    ),
+    "printed_zero": (
+        "总计印为 0，但各项之和为 {expected}（= {arithmetic}）",
+        "the total is printed as 0, but its cells add up to {expected} (= {arithmetic})",
+    ),
 }
 
 
