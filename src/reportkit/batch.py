@@ -60,7 +60,7 @@ from reportkit.renderer import default_template, document, header_marks
 TABLE_RULES = frozenset({"A", "B", "C", "T4", "MAX"})
 SUMMARY = "summary.csv"
 
-Status = Literal["rendered", "unchanged", "forced", "failed"]
+Status = Literal["rendered", "unchanged", "forced", "failed", "passed"]  # passed: reviewed
 
 
 @dataclass
@@ -402,7 +402,7 @@ def _write(
         if options.preview and a.output is not None and a.output.with_suffix(".png").is_file()
     }
     try:
-        _write_problem_reports(agencies, out_dir)
+        write_problem_reports(agencies, out_dir)
     except ReportkitError as exc:  # a folder that cannot be written: say so, keep going
         result.problems += exc.problems
     try:
@@ -606,6 +606,7 @@ _STATUS_LABEL = {
     "unchanged": "status_unchanged",
     "forced": "status_forced",
     "failed": "status_failed",
+    "passed": "status_passed",
 }
 
 
@@ -639,16 +640,21 @@ def problem_report_path(agency: Agency, out_dir: Path) -> Path:
     return out_dir / f"问题清单-{safe_name(agency.name)}.txt"
 
 
-def _write_problem_reports(agencies: Sequence[Agency], out_dir: Path) -> None:
+def write_problem_reports(
+    agencies: Sequence[Agency],
+    out_dir: Path,
+    heads: tuple[str, str] = ("problem_report_head", "warning_report_head"),
+) -> None:
     """Write a problem list for every agency with any problem, errors or warnings: a failing
-    agency's says its report was not made; the others' list what to look at."""
+    agency's says its report was not made; the others' list what to look at (`heads`: the
+    messages that open the lists of failing and of passing agencies)."""
     for agency in agencies:
         path = problem_report_path(agency, out_dir)
         if not agency.problems:
             if path.is_file():
                 path.unlink()
             continue
-        head = "problem_report_head" if agency.status == "failed" else "warning_report_head"
+        head = heads[0] if agency.status == "failed" else heads[1]
         lines = [translate(head, "zh", agency=agency.name, file=agency.data.name), ""]
         lines += [p.format("zh") for p in agency.problems]
         write(("\n".join(lines) + "\n").encode("utf-8-sig"), path)

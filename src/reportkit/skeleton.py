@@ -204,6 +204,7 @@ def data_text(
     *,
     level_why: Msg | None = None,
     notes: dict[str, str] | None = None,
+    unread: set[str] | frozenset[str] = frozenset(),
 ) -> str:
     """Return the text of a data file holding `data` (the TOML data as a dict: what `new` starts
     from, or what `reportkit import` read from a published report), laid out and commented as
@@ -211,9 +212,13 @@ def data_text(
     guessed, and `notes` comments on single keys (dotted paths), e.g. a cell read as blank.
 
     What `data` leaves out is written as `new` writes it: a table left out has zeros in every
-    row, a part without text shows how to write one, a total left out is computed.
+    row, a part without text shows how to write one, a total left out is computed. A row named
+    in `unread` (dotted, e.g. ``applications.total``) is one that could not be read: it is
+    written as a comment saying so, and the checks ask for it.
     """
-    notes = notes or {}
+    notes = dict(notes or {})
+    for dotted in unread:
+        notes[f"!{dotted}"] = UNREAD
     out: list[str] = [*head, ""]
     w = out.append
     if "format" in data:
@@ -254,6 +259,8 @@ def data_text(
     return "\n".join(out) + "\n"
 
 
+UNREAD = "未能从原报告中读出：请按原报告填写后删去行首的 #"
+
 _OPTIONAL_KEYS = {
     "locale": "报告语言",
     "sample": "示例数据",
@@ -266,6 +273,11 @@ _TABLE_KEYS = {"part2": "proactive", "part3": "applications", "part4": "appeals"
 
 def _note(notes: dict[str, str], key: str) -> str:
     return f"   # {notes[key]}" if key in notes else ""
+
+
+def _unread(notes: dict[str, str], key: str) -> bool:
+    """True for a row that could not be read (written as a comment: see `data_text`)."""
+    return f"!{key}" in notes
 
 
 def _agency(w: Any, agency: dict[str, Any], why: Msg | None, notes: dict[str, str]) -> None:
@@ -308,8 +320,8 @@ def _blocks(w: Any, key: str, blocks: list[Any] | None) -> None:
         w('  # { lead = "（一）段首小标题。", text = "段落正文" },')
         w("]")
         return
-    if key == "after_table" and not blocks:
-        w("after_table = []   # 表格之后的段落")
+    if not blocks:
+        w("after_table = []   # 表格之后的段落" if key == "after_table" else f"{key} = []")
         return
     w(f"{key} = [" + ("   # 表格之后的段落" if key == "after_table" else ""))
     for block in blocks:
@@ -376,6 +388,10 @@ def _proactive(w: Any, table: dict[str, Any] | None, notes: dict[str, str]) -> N
         )
         return text + _note(notes, f"proactive.{key}")
 
+    def line(text: str) -> None:
+        name = text.split("=", 1)[0].strip()
+        w(f"# {text}   # {UNREAD}" if _unread(notes, f"proactive.{name}") else text)
+
     w("")
     w("# 二、主动公开政府信息情况 — 表格")
     w("[proactive]")
@@ -383,12 +399,12 @@ def _proactive(w: Any, table: dict[str, Any] | None, notes: dict[str, str]) -> N
     rules, documents = value("rules", [0, 0, 0]), value("normative_documents", [0, 0, 0])
     if table is None:
         rules, documents = "[0, 0, 0]", "[0, 0, 0]"
-    w(f"rules               = {rules}   # 第二十条第（一）项 规章")
-    w(f"normative_documents = {documents}   # 第二十条第（一）项 行政规范性文件")
-    w(f"licensing = {value('licensing', 0)}   # 第二十条第（五）项 行政许可 本年处理决定数量")
-    w(f"penalties = {value('penalties', 0)}   # 第二十条第（六）项 行政处罚 本年处理决定数量")
-    w(f"coercion  = {value('coercion', 0)}   # 第二十条第（六）项 行政强制 本年处理决定数量")
-    w(
+    line(f"rules               = {rules}   # 第二十条第（一）项 规章")
+    line(f"normative_documents = {documents}   # 第二十条第（一）项 行政规范性文件")
+    line(f"licensing = {value('licensing', 0)}   # 第二十条第（五）项 行政许可 本年处理决定数量")
+    line(f"penalties = {value('penalties', 0)}   # 第二十条第（六）项 行政处罚 本年处理决定数量")
+    line(f"coercion  = {value('coercion', 0)}   # 第二十条第（六）项 行政强制 本年处理决定数量")
+    line(
         f"fees      = {value('fees', 0)}   # 第二十条第（八）项 行政事业性收费 "
         "本年收费金额（单位：万元）"
     )
@@ -419,6 +435,9 @@ def applicant_rows(
     for row in rows:
         given = _at(table, row.key)
         note = _note(notes, f"applications.{row.key}")
+        if _unread(notes, f"applications.{row.key}"):
+            w(f"# {row.key:<30} = [？]  # {row.group}{row.label}   # {UNREAD}")
+            continue
         if row.key == "total" and given is None:
             w(f"# {row.key:<30} = 程序计算           # {row.label}")
             continue
@@ -457,6 +476,9 @@ def _appeals(w: Any, table: dict[str, Any] | None, notes: dict[str, str]) -> Non
     )
     for row, value in zip(APPEAL_ROWS, given, strict=True):
         label = f"{row.group} {row.label}".strip()
+        if _unread(notes, f"appeals.{row.key}"):
+            w(f"# {row.key:<18} = [？]   # {label}   # {UNREAD}")
+            continue
         values = _row(value) if value is not None else "[0, 0, 0, 0]"
         w(f"{row.key:<20} = {values}   # {label}" + _note(notes, f"appeals.{row.key}"))
 

@@ -39,6 +39,9 @@ def proactive(
         values = given if given is not None else _ZEROS.get(row.key, [0] * len(columns))
         note = notes.get(f"proactive.{row.key}")
         comment = f"# {row.label}" + (f"；{note}" if note else "")
+        if f"!proactive.{row.key}" in notes:  # could not be read (see skeleton.data_text)
+            w(f"# {row.key:<18} = [？]   {comment}；{notes[f'!proactive.{row.key}']}")
+            continue
         w(f"{row.key:<20} = {_written(values)}   {comment}")
 
 
