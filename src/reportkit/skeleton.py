@@ -239,9 +239,10 @@ def data_text(
             w(f"{key} = {written}   # {comment}")
     w("")
     _agency(w, data["agency"], level_why, notes)
-    w("")
-    _sentences(w, data.get("sentences", {}))
     formats = _table_writers(str(data.get("format", FORMAT_2021)))
+    if formats.sentences:
+        w("")
+        _sentences(w, data.get("sentences", {}))
     for number, heading in enumerate(PART_HEADINGS, start=1):
         part = f"part{number}"
         given = data.get(part, {})
@@ -367,6 +368,7 @@ class TableWriters:
 
     tables: dict[str, Any]
     hints: dict[str, str]
+    sentences: bool = True  # the format is rendered, so its generated sentences can be set
 
 
 def _table_writers(kind: str) -> TableWriters:
@@ -374,6 +376,7 @@ def _table_writers(kind: str) -> TableWriters:
         return TableWriters(
             {"part2": writer2019.proactive, "part3": _applications_2019, "part4": _appeals},
             writer2019.HINTS,
+            sentences=False,
         )
     return TableWriters({"part2": _proactive, "part3": _applications, "part4": _appeals}, {})
 

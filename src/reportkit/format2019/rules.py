@@ -11,6 +11,7 @@ rows (（六）其他处理 one row), table 四 unchanged.
   MAX       totals no cell can hold
   D, DL     the report's date (the deadlines were the same)
   P, S      figures in the narrative, and narrative repeated from last year
+  BLANK, ZERO  as published: blank cells, and totals printed as 0 over figures that are not
 
 Not applied: R (the 2019 table 二 has no 现行有效件数, only 对外公开总数量), FILL and DRAFT
 (a 2019-format file is an old report read back, not a report being written), and the generated
@@ -19,4 +20,4 @@ sentences (the format is not rendered).
 
 from __future__ import annotations
 
-RULES = frozenset({"A", "B", "C", "T4", "X", "MAX", "D", "P", "S"})
+RULES = frozenset({"A", "B", "C", "T4", "X", "MAX", "D", "P", "S", "BLANK", "ZERO"})

@@ -22,8 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfplumber.utils.exceptions import PdfminerException
 
 from reportkit.errors import DataError, Problem
 from reportkit.importer.document import Document, Grid, Para
@@ -50,8 +48,9 @@ def read_pdf(path: Path) -> Document:
                         boxes.append(table.bbox)
                         placed.append((number, table.bbox[1], grid))
                 lines += _lines(ruled, number, boxes, float(page.height))
-            placed += [(p.page or 0, top, p) for p, top in _paragraphs(lines)]
-    except (PDFSyntaxError, PdfminerException, ValueError, KeyError) as exc:
+            tables = [(page, top) for page, top, _ in placed]
+            placed += [(p.page or 0, top, p) for p, top in _paragraphs(lines, tables)]
+    except Exception as exc:  # pdfminer raises many kinds of error on a damaged file
         raise DataError(
             Problem("import_unreadable", {"detail": type(exc).__name__}, file=str(path))
         ) from exc
@@ -123,8 +122,11 @@ def _lines(page: Any, number: int, boxes: list[Any], height: float) -> list[dict
     return out
 
 
-def _paragraphs(lines: list[dict[str, Any]]) -> list[tuple[Para, float]]:
-    """Return the lines joined into paragraphs, each with the top of its first line."""
+def _paragraphs(
+    lines: list[dict[str, Any]], tables: list[tuple[int, float]]
+) -> list[tuple[Para, float]]:
+    """Return the lines joined into paragraphs, each with the top of its first line; a table
+    between two lines (`tables`: page and top of each) ends a paragraph."""
     if not lines:
         return []
     size = statistics.median(line["size"] for line in lines)
@@ -150,7 +152,11 @@ def _paragraphs(lines: list[dict[str, Any]]) -> list[tuple[Para, float]]:
             larger = abs(line["size"] - last["size"]) > size * 0.15
             # a wide gap: space before a heading, or a table between the two lines
             apart = line["page"] == last["page"] and line["top"] - last["bottom"] > size * 1.2
-            if indented or short or larger or apart or _centred(line, left, right, size):
+            between = any(
+                (last["page"], last["top"]) < table < (line["page"], line["top"])
+                for table in tables
+            )
+            if indented or short or larger or apart or between or _centred(line, left, right, size):
                 close()
         current.append(line)
     close()

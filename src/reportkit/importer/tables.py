@@ -315,6 +315,7 @@ def _rows(spec: TableSpec, grids: Sequence[Grid], source: str, reading: TableRea
     columns = _column_names(spec)
     colmap: dict[int, Cell] = {}
     width = -1
+    grids = _rejoined(grids, columns)
     for grid in grids:
         in_header = False
         if grid.cells and len(grid.cells[0]) != width:
@@ -349,6 +350,38 @@ def _rows(spec: TableSpec, grids: Sequence[Grid], source: str, reading: TableRea
             reading.rows[row.key] = _figures(
                 spec, row, texts, grid.origin[r], colmap, source, page, reading
             )
+
+
+def _rejoined(grids: Sequence[Grid], columns: dict[str, Cell]) -> list[Grid]:
+    """Return the fragments of a table with each row a page break split joined again: a
+    fragment that begins with the rest of a label (no figures, no header) gives it back to the
+    last row of the fragment before."""
+    out: list[Grid] = []
+    for grid in grids:
+        first = grid.cells[0] if grid.cells else []
+        last = out[-1].cells[-1] if out and out[-1].cells else []
+        split = (
+            len(first) == len(last)
+            and any(t and key(t) for t in first)
+            and not any(t and _is_value(t) and not _blank(t) for t in first)
+            and not any(t and _match(t, columns) for t in first)
+            and not all(_furniture(t) for t in first if t and key(t))
+            and any(t and _is_value(t) and not _blank(t) for t in last)
+        )
+        if not split:
+            out.append(grid)
+            continue
+        joined = [
+            (a or "") + (b or "") if b and not _is_value(b) else a
+            for a, b in zip(last, first, strict=True)
+        ]
+        out[-1] = Grid(
+            [*out[-1].cells[:-1], joined], out[-1].origin, out[-1].page, pages=out[-1].pages
+        )
+        out.append(
+            Grid(grid.cells[1:], grid.origin[1:], grid.page, grid.flat, pages=grid.pages[1:])
+        )
+    return out
 
 
 def _match(text: str, choices: dict[str, Cell]) -> Cell | None:
@@ -441,8 +474,10 @@ def _read(
 
 
 def _flat(spec: TableSpec, grid: Grid, source: str, reading: TableReading) -> None:
-    """Read a table copied as text: a row is its label and the figures after it."""
+    """Read a table copied as text: a row is its label and the cells after it, up to the next
+    label (a row's, a group's, or a header)."""
     names = _row_names(spec)
+    columns = _column_names(spec)
     tokens = [t or "" for t in grid.cells[0]]
     i = 0
     while i < len(tokens):
@@ -451,10 +486,19 @@ def _flat(spec: TableSpec, grid: Grid, source: str, reading: TableReading) -> No
             i += 1
             continue
         row = found
+        cells: list[str] = []
         j = i + 1
-        while j < len(tokens) and _is_value(tokens[j]):
+        while j < len(tokens) and len(cells) < len(row.cells):
+            token = tokens[j]
+            if not _is_value(token) and (
+                _find_row(token, spec, names) or _furniture(token) or _match(token, columns)
+            ):
+                break  # the next row, a group or a header: this row has no more cells
+            cells.append(token)
             j += 1
-        cells = tokens[i + 1 : j]
+        while j < len(tokens) and _is_value(tokens[j]) and tokens[j].strip():
+            cells.append(tokens[j])  # more figures than the row has columns
+            j += 1
         i = j
         if not cells:
             continue  # a merged group label, or a header: no figures of its own
