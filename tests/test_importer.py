@@ -29,9 +29,11 @@ from tests.published import SHANGHAI_2019, handmade_docx, report_2019_html, web_
 SEED = DATA / "seed-jiangpo-2022.txt"
 # every fixture reportkit renders in Chinese (the English one is a translation for reading;
 # the importer reads the Chinese forms)
-RENDERED = [FIXTURES / "jiangpo-2022.toml", FIXTURES / "huaian-2024.toml"] + sorted(
-    p for p in (FIXTURES / "mouding-2022").glob("*.toml") if p.name != "county.toml"
-)
+RENDERED = [
+    FIXTURES / "jiangpo-2022.toml",
+    FIXTURES / "huaian-2024.toml",
+    *sorted(p for p in (FIXTURES / "mouding-2022").glob("*.toml") if p.name != "county.toml"),
+]
 
 
 def read_back(path: Path) -> AnyReport:
