@@ -21,8 +21,6 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-import pdfplumber
-
 from reportkit.errors import DataError, Problem
 from reportkit.importer.document import Document, Grid, Para
 
@@ -34,6 +32,8 @@ _HEADER = 0.085  # of the page's height: above this a line is in the header (A4:
 def read_pdf(path: Path) -> Document:
     """Return the paragraphs and tables of the PDF at `path`; raise `DataError` when it cannot
     be read (damaged, encrypted, or not a PDF)."""
+    import pdfplumber  # here, not above: every command would pay for loading it (0.2 s)
+
     found = Document(str(path), "pdf")
     try:
         with pdfplumber.open(str(path)) as pdf:
