@@ -302,7 +302,10 @@ def _head(outline: nar.Outline, found: Imported) -> None:
     year = nar.year_in(title) or _year_of_preamble(preamble)
     if year is None and outline.date is not None:
         year = outline.date.year - 1
-    named = re.split(r"(?:19|20)\d\d\s*年", title, maxsplit=1)[0].strip() if title else ""
+    # the agency's name is what the title says before its year (a title without a year, such
+    # as a blank form's 「…格式模板」, names no agency)
+    parts = re.split(r"(?:19|20)\d\d\s*年", title, maxsplit=1)
+    named = parts[0].strip() if len(parts) == 2 else ""
     name = named
     if signature and (not named or named in signature):
         name = signature

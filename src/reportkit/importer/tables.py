@@ -546,19 +546,19 @@ def _appeals(spec: TableSpec, grids: Sequence[Grid], source: str, reading: Table
         outcome: dict[int, Cell] = {}
         for r, texts in enumerate(grid.cells):
             figures = [c for c, t in enumerate(texts) if t and not _blank(t) and _is_value(t)]
-            if not figures:
-                for c, text in enumerate(texts):
-                    if not text:
-                        continue
-                    hit = best(text, _GROUPS)
-                    if hit:
-                        group[c] = _GROUPS[hit[0]]
-                    cell = _match(text, outcomes)
-                    if cell:
-                        outcome[c] = cell
-                continue
-            if not group and not outcome:
-                continue  # figures before table 四's headers: not this table
+            hits = False
+            for c, text in enumerate(texts):
+                if not text or figures:
+                    continue
+                hit = best(text, _GROUPS)
+                if hit:
+                    group[c], hits = _GROUPS[hit[0]], True
+                cell = _match(text, outcomes)
+                if cell:
+                    outcome[c], hits = cell, True
+            if hits or not (group or outcome):
+                continue  # a header row, or figures before table 四's headers (not this table)
+            # the row under the headers: its figures, or its cells left blank
             cells = {
                 (group.get(c), outcome.get(c)): t or ""
                 for c, t in reversed(list(enumerate(texts)))
