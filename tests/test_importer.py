@@ -413,3 +413,23 @@ def test_import_of_a_report_with_gaps_writes_the_file_and_says_what_to_complete(
         (tmp_path / "x.toml").read_text(encoding="utf-8"),
         re.M,
     )
+
+
+def test_a_table_of_the_report_s_own_is_said_not_read(tmp_path: Path) -> None:
+    expected = load(FIXTURES / "huaian-2024.toml")
+    page = web_page(tmp_path / "page.html", expected)
+    text = page.read_text(encoding="utf-8").replace(
+        "<p>二、主动公开政府信息情况</p>",
+        "<table><tr><td>类别</td><td>条数</td></tr><tr><td>政策文件</td><td>120</td></tr></table>"
+        "<p>二、主动公开政府信息情况</p>",
+    )
+    page.write_text(text, encoding="utf-8")
+    imported = import_report(page)
+    (problem,) = imported.problems
+    assert (problem.code, problem.label, problem.severity) == (
+        "import_other_table",
+        "一、总体情况",
+        "warning",
+    )
+    got = read_texts_any([("x", data_text(imported))]).whole()
+    assert figures(got) == figures(expected) and narrative(got) == narrative(expected)

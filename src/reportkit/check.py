@@ -19,8 +19,15 @@ listed in docs/checks.md:
   FILL  error  a field the skeleton leaves for the clerk is still empty, or a required part has
                no text (not in sample data, `sample = true`)
   MAX   error  a computed total exceeds the largest figure a cell may hold
+As published (a report read back by `reportkit.review`, `Years.printed` given), FILL and DRAFT
+do not apply, and:
+  BLANK error  a cell the document left blank (a report prints 0)
+  ZERO  error  a total printed as 0 over figures that are not all 0 (said instead of B, C, T4)
 Where a rule uses a total that is itself checked (a row's 总计 by C, the （七）总计 row by B), it
 uses the computed value, so one wrong figure is reported by the rule that owns it.
+
+A report kind names the rules that apply to it (`CHECKED_BY`: the 2019 format's in
+`reportkit.format2019.rules`); they read the kind's own rows and labels.
 
 Every rule declares the parts of the report it reads. A report read in part (some tables do not
 fit the format: `reportkit.load.read`) is still checked by every rule whose parts were read; the

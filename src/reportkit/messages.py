@@ -937,6 +937,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{total} reports: {passed} passed, {failed} failed; the summary and problem lists are in "
         "{folder}",
     ),
+    "import_other_table": (
+        "这一部分有一张表格不是表二、三、四（报告自己的表格），其内容未读入数据文件",
+        "this part has a table that is not table 二, 三 or 四 (one of the report's own); its "
+        "content is not in the data file",
+    ),
     "import_row_missing": ("表{table}中没有找到这一行", "this row of table {table} was not found"),
     "import_row_twice": (
         "表{table}中这一行出现了两次，只读了第一次",

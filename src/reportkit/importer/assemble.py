@@ -134,12 +134,22 @@ def _classify(grid: Grid) -> str | None:
 
 def _tables(outline: nar.Outline, found: Imported) -> None:
     grids: dict[str, list[Grid]] = {"proactive": [], "applications": [], "appeals": []}
-    for part in outline.parts.values():
+    for number, part in outline.parts.items():
         for item in part:
             if isinstance(item, Grid):
                 table = _classify(item)
                 if table is not None:
                     grids[table].append(item)
+                else:  # a table of the report's own (a list of items published, say)
+                    _problem(
+                        found,
+                        "import_other_table",
+                        {},
+                        path=f"part{number}",
+                        label=PART_HEADINGS[number - 1],
+                        page=item.page,
+                        severity="warning",
+                    )
     readings: dict[str, tab.TableReading] = {}
     for table, candidates in (
         ("proactive", (tab.PROACTIVE_2021, tab.PROACTIVE_2019)),
