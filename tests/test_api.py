@@ -52,6 +52,7 @@ def test_library_example_in_docs_runs(tmp_path: Path) -> None:
         )
         assert result.returncode == 0, result.stderr
     assert (tmp_path / "jiangpo-2022.docx").is_file()
+    assert reportkit.check(tmp_path / "huaian-read.toml") == []  # a published report, read back
     assert (tmp_path / "out" / "江坡镇人民政府.docx").is_file()
     assert (tmp_path / "figures.xlsx").is_file()
     assert reportkit.load(tmp_path / "jiangpo-2023.toml").part1.draft

@@ -89,7 +89,7 @@ def test_license_metadata_is_spdx() -> None:
 def third_party_imports() -> set[str]:
     """Return the top-level modules the package imports that are not its own or stdlib."""
     found = set()
-    for path in (REPO / "src" / "reportkit").glob("*.py"):
+    for path in (REPO / "src" / "reportkit").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 found |= {alias.name.split(".")[0] for alias in node.names}
@@ -223,8 +223,8 @@ def test_the_wheel_holds_the_package_its_data_and_docs(built: tuple[Path, Path])
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         meta = archive.read("reportkit_zfxxgk-0.1.0.dist-info/METADATA").decode("utf-8")
-    package = {f"reportkit/{p.name}" for p in (REPO / "src" / "reportkit").glob("*.py")}
-    package |= {f"reportkit/kinds/{p.name}" for p in (REPO / "src/reportkit/kinds").glob("*.py")}
+    source = REPO / "src"
+    package = {p.relative_to(source).as_posix() for p in (source / "reportkit").rglob("*.py")}
     package |= {"reportkit/py.typed"}
     package |= {
         f"reportkit/rulebooks/{p.name}" for p in (REPO / "src/reportkit/rulebooks").glob("*.toml")

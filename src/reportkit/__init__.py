@@ -5,6 +5,11 @@ A script renders a report in one line::
     import reportkit
     reportkit.render("jiangpo-2022.toml", "jiangpo-2022.docx")
 
+reads a published report back, or checks one as it stands::
+
+    imported = reportkit.import_report("jiangpo-2022.pdf")   # Word, PDF, web page, copied text
+    problems = reportkit.check_document("jiangpo-2022.pdf")  # located in the document
+
 or goes stage by stage::
 
     report = reportkit.load("jiangpo-2022.toml")
@@ -23,16 +28,19 @@ from reportkit.errors import (
     ReportkitError,
     TemplateError,
 )
+from reportkit.importer import Imported, import_report
 from reportkit.load import load, parse
 from reportkit.model import Report
 from reportkit.narrate import Narrative, narrate
 from reportkit.output import write
 from reportkit.renderer import document
+from reportkit.review import check_document
 
 __version__ = distribution.version()
 
 __all__ = [
     "DataError",
+    "Imported",
     "Narrative",
     "OutputError",
     "Problem",
@@ -42,7 +50,9 @@ __all__ = [
     "TemplateError",
     "__version__",
     "check",
+    "check_document",
     "document",
+    "import_report",
     "load",
     "narrate",
     "parse",

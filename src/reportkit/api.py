@@ -114,7 +114,10 @@ def render_bytes(
     if errors and not force:
         raise DataError(problems)
     marks = header_marks(report, bool(errors), extra_marks)
-    return document(report, narrate(report, previous=last), template, marks), problems
+    # year-over-year sentences compare like with like: last year's report in the 2019 format
+    # (a report on 2020) is checked against (rule X) but gives the sentences no figures
+    same_format = last if isinstance(last, Report) else None
+    return document(report, narrate(report, previous=same_format), template, marks), problems
 
 
 @dataclass(frozen=True)

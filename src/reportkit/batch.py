@@ -40,8 +40,10 @@ from reportkit.lint import check_template
 from reportkit.load import (
     INVISIBLE,
     SHARED,
+    AnyReport,
     last_year,
     load,
+    load_any,
     load_layers,
     parse_toml,
     read,
@@ -60,7 +62,7 @@ from reportkit.renderer import default_template, document, header_marks
 TABLE_RULES = frozenset({"A", "B", "C", "T4", "MAX"})
 SUMMARY = "summary.csv"
 
-Status = Literal["rendered", "unchanged", "forced", "failed"]
+Status = Literal["rendered", "unchanged", "forced", "failed", "passed"]  # passed: reviewed
 
 
 @dataclass
@@ -70,7 +72,7 @@ class Agency(Sorted):
     data: Path
     report: Report | None = None
     problems: list[Problem] = field(default_factory=list)
-    last: Report | None = None  # last year's report, when there is one
+    last: AnyReport | None = None  # last year's report, when there is one
     output: Path | None = None
     status: Status = "failed"
     digest: str = ""
@@ -135,7 +137,7 @@ def agency_files(county: Path) -> list[Path]:
     return files
 
 
-def _last_year(agency: Agency, options: Options) -> Report | None:
+def _last_year(agency: Agency, options: Options) -> AnyReport | None:
     assert agency.report is not None
     if options.previous is not None:
         last = options.previous / agency.data.name
@@ -305,7 +307,8 @@ def render_job(job: Job) -> list[Problem]:
             with contextlib.suppress(OSError):
                 (job.output.parent / made["name"]).unlink()
         report = load(job.data)
-        last = load(job.previous) if job.previous else None
+        last = load_any(job.previous) if job.previous else None
+        last = last if isinstance(last, Report) else None  # 2019 format: no yoy sentences
         write(document(report, narrate(report, previous=last), job.template, job.marks), job.output)
         records.written(job.data.name, job.digest, job.output)
     except ReportkitError as exc:
@@ -406,7 +409,7 @@ def _write(
         if options.preview and a.output is not None and a.output.with_suffix(".png").is_file()
     }
     try:
-        _write_problem_reports(agencies, out_dir)
+        write_problem_reports(agencies, out_dir)
     except ReportkitError as exc:  # a folder that cannot be written: say so, keep going
         result.problems += exc.problems
     try:
@@ -422,7 +425,9 @@ def _read(agency: Agency, options: Options, own_rulebooks: bool = False) -> None
     try:
         reading = read(agency.data)  # county.toml beside it is inherited
         if reading.report is None or reading.problems:
-            agency.problems = check(agency.data)  # everything, from what could be read
+            found = check(agency.data)  # everything, from what could be read
+            # and why it could not be read for rendering (a file in the 2019 format, say)
+            agency.problems = [p for p in reading.problems if p not in found] + found
             return
         report = reading.report
         file, line = report.where("rulebook")
@@ -618,6 +623,7 @@ _STATUS_LABEL = {
     "unchanged": "status_unchanged",
     "forced": "status_forced",
     "failed": "status_failed",
+    "passed": "status_passed",
 }
 
 
@@ -652,16 +658,21 @@ def problem_report_path(agency: Agency, out_dir: Path) -> Path:
     return out_dir / f"问题清单-{safe_name(agency.name)}.txt"
 
 
-def _write_problem_reports(agencies: Sequence[Agency], out_dir: Path) -> None:
+def write_problem_reports(
+    agencies: Sequence[Agency],
+    out_dir: Path,
+    heads: tuple[str, str] = ("problem_report_head", "warning_report_head"),
+) -> None:
     """Write a problem list for every agency with any problem, errors or warnings: a failing
-    agency's says its report was not made; the others' list what to look at."""
+    agency's says its report was not made; the others' list what to look at (`heads`: the
+    messages that open the lists of failing and of passing agencies)."""
     for agency in agencies:
         path = problem_report_path(agency, out_dir)
         if not agency.problems:
             if path.is_file():
                 path.unlink()
             continue
-        head = "problem_report_head" if agency.status == "failed" else "warning_report_head"
+        head = heads[0] if agency.status == "failed" else heads[1]
         lines = [translate(head, "zh", agency=agency.name, file=agency.data.name), ""]
         lines += [p.format("zh") for p in agency.problems]
         write(("\n".join(lines) + "\n").encode("utf-8-sig"), path)

@@ -19,8 +19,15 @@ listed in docs/checks.md:
   FILL  error  a field the skeleton leaves for the clerk is still empty, or a required part has
                no text (not in sample data, `sample = true`)
   MAX   error  a computed total exceeds the largest figure a cell may hold
+As published (a report read back by `reportkit.review`, `Years.printed` given), FILL and DRAFT
+do not apply, and:
+  BLANK error  a cell the document left blank (a report prints 0)
+  ZERO  error  a total printed as 0 over figures that are not all 0 (said instead of B, C, T4)
 Where a rule uses a total that is itself checked (a row's 总计 by C, the （七）总计 row by B), it
 uses the computed value, so one wrong figure is reported by the rule that owns it.
+
+A report kind names the rules that apply to it (`CHECKED_BY`: the 2019 format's in
+`reportkit.format2019.rules`); they read the kind's own rows and labels.
 
 Every rule declares the parts of the report it reads. A report read in part (some tables do not
 fit the format: `reportkit.load.read`) is still checked by every rule whose parts were read; the
@@ -35,14 +42,15 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from reportkit.errors import DataError, Problem, Severity
-from reportkit.load import INVISIBLE, last_year, read
+from reportkit.format2019.model import Report2019
+from reportkit.load import INVISIBLE, AnyReport, last_year, read_any
 from reportkit.model import (
     APPEAL_ROWS,
     APPLICANT_COLUMNS,
@@ -50,7 +58,6 @@ from reportkit.model import (
     DOCUMENT_COLUMNS,
     PROACTIVE_ROWS,
     Report,
-    label_of,
 )
 from reportkit.narrate import sentence_problems
 
@@ -59,43 +66,65 @@ SHORT = 30  # shorter paragraphs (sub-heads, set phrases) are not compared
 
 
 @dataclass(frozen=True)
-class Years:
-    """What the rules look at: this year's report, completed, and last year's, if given."""
+class Printed:
+    """What a published document printed in its tables (as-published mode, `reportkit check
+    REPORT.pdf`): the cells left blank, and the totals with the cells they add up, each by its
+    key path in the data, with the form's label for messages."""
 
-    given: Report  # as written: totals may be missing
-    full: Report  # every total filled in (given ones kept)
-    computed: Report  # every total computed, ignoring given ones
-    previous: Report | None
+    blank: dict[str, str] = field(default_factory=dict)  # key path → label
+    totals: dict[str, tuple[str, ...]] = field(default_factory=dict)  # total → its parts
+    labels: dict[str, str] = field(default_factory=dict)  # key path → label
+
+
+@dataclass(frozen=True)
+class Years:
+    """What the rules look at: this year's report, completed, and last year's, if given; and,
+    for a published document checked as it stands, what it printed."""
+
+    given: AnyReport  # as written: totals may be missing
+    full: AnyReport  # every total filled in (given ones kept)
+    computed: AnyReport  # every total computed, ignoring given ones
+    previous: AnyReport | None
+    printed: Printed | None = None
+
+
+Mode = Literal["always", "data", "published"]
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A check: its name (as in docs/checks.md), the report fields it reads, and the check."""
+    """A check: its name (as in docs/checks.md), the report fields it reads, and the check;
+    `mode` says whether it checks data files only ("data": what a clerk must still fill in),
+    published documents only ("published"), or both."""
 
     name: str
     needs: frozenset[str]
     run: Callable[[Years], Iterator[Problem]]
+    mode: Mode = "always"
 
 
-def check(data: Report | Path | str, previous: Report | Path | str | None = None) -> list[Problem]:
+def check(
+    data: AnyReport | Path | str, previous: AnyReport | Path | str | None = None
+) -> list[Problem]:
     """Return every problem found in `data` (a report, or a data file): errors and warnings.
 
     `previous` is last year's report (or its file), for the rules across years (X, R, 雷同);
     by default the one the data names. A data file that does not fit the format is still
     checked by every rule that can run on what was read, so its problems all come at once.
+    A report may be in either format (the 2019 format is checked by the rules it declares).
     """
     problems: list[Problem] = []
-    if isinstance(data, Report):
+    if isinstance(data, Report | Report2019):
         report = data
     else:
-        reading = read(data)
+        reading = read_any(data)
         problems += reading.problems
         if reading.report is None:
             return problems
         if reading.kind is not None:  # another kind of report: its own checks
             last = None
-            if previous is not None and not isinstance(previous, Report):
-                last = read(previous).report
+            if isinstance(previous, Path | str):
+                last = read_any(previous).report
             found: list[Problem] = reading.kind.check(reading.report, last)
             return problems + list(reading.report.notes) + found
         report = reading.report
@@ -107,22 +136,32 @@ def check(data: Report | Path | str, previous: Report | Path | str | None = None
     return problems + run_rules(report, last)
 
 
-def run_rules(report: Report, previous: Report | None) -> list[Problem]:
+def run_rules(
+    report: AnyReport, previous: AnyReport | None, printed: Printed | None = None
+) -> list[Problem]:
     """Return the problems the rules find in `report`, given last year's (`previous`, or None:
-    no checks across years)."""
-    years = Years(report, report.complete(), report.recomputed(), previous)
+    no checks across years). With `printed` (what a published document printed), the report
+    is checked as published: blank cells and totals printed as 0 are errors, and what a clerk
+    must still fill in in a data file is not asked for."""
+    years = Years(report, report.complete(), report.recomputed(), previous, printed)
     problems = list(report.notes)
-    if not report.broken:
-        problems += sentence_problems(report, previous)
+    if not report.broken and isinstance(report, Report):
+        problems += sentence_problems(report, previous if isinstance(previous, Report) else None)
     skipped: list[str] = []
     blocked: set[str] = set()
+    mode: Mode = "published" if printed is not None else "data"
+    applies = type(report).CHECKED_BY
     for rule in RULES:
+        if rule.mode not in ("always", mode) or (applies is not None and rule.name not in applies):
+            continue
         unread = {need for need in rule.needs if not report.readable(need)}
         if unread:
             skipped.append(rule.name)
             blocked |= {_top(need) for need in unread}
             continue
         problems += rule.run(years)
+    if printed is not None:
+        problems = _printed_zero_once(problems)
     if report.broken:
         problems.append(
             Problem(
@@ -153,7 +192,7 @@ def _field_label(name: str) -> str:
 
 
 def _at(
-    report: Report,
+    report: AnyReport,
     loc: tuple[str, ...],
     code: str,
     params: dict[str, Any],
@@ -166,13 +205,13 @@ def _at(
         params,
         path=".".join(loc),
         **_place(report, *loc),
-        label=label_of(loc) if label is None else label,
+        label=report.label(loc) if label is None else label,
         rule=rule,
         severity=severity,
     )
 
 
-def _place(report: Report, *keys: str) -> dict[str, Any]:
+def _place(report: AnyReport, *keys: str) -> dict[str, Any]:
     file, line = report.where(*keys)
     return {"file": file, "line": line}
 
@@ -241,7 +280,7 @@ def rule_c(years: Years) -> Iterator[Problem]:
     if not years.given.has("applications"):
         return
     apps = years.given.applications
-    for row in APPLICATION_ROWS:
+    for row in apps.form_rows():
         if row.key == "total":  # the （七）总计 row is B's: its every column, total included
             continue
         value = apps.row(row.key)
@@ -287,8 +326,9 @@ def rule_x(years: Years) -> Iterator[Problem]:
 
 
 def rule_r(years: Years) -> Iterator[Problem]:
-    """R: 现行有效件数 continues from last year's, for 规章 and 行政规范性文件."""
-    if years.previous is None:
+    """R: 现行有效件数 continues from last year's, for 规章 and 行政规范性文件 (both years in
+    the 2021 format: the 2019 format's table 二 has no 现行有效件数)."""
+    if not isinstance(years.given, Report) or not isinstance(years.previous, Report):
         return
     for key in ("rules", "normative_documents"):
         this = getattr(years.given.proactive, key)
@@ -333,7 +373,7 @@ def rule_similar(years: Years) -> Iterator[Problem]:
                 break
 
 
-def _name(report: Report) -> str:
+def _name(report: AnyReport) -> str:
     return Path(report.source).name
 
 
@@ -352,7 +392,7 @@ def alike(text: str, other: str) -> float:
     return ratio if ratio >= SIMILAR else 0.0
 
 
-def _similar(report: Report, path: str, old_path: str, ratio: float, source: str) -> Problem:
+def _similar(report: AnyReport, path: str, old_path: str, ratio: float, source: str) -> Problem:
     part, rest = path.split(".", 1)
     field = rest.split("[", 1)[0]
     return Problem(
@@ -372,7 +412,7 @@ _GOVERNMENTS = {"county_government", "prefecture_government", "provincial_govern
 _DEPARTMENTS = {"county_department", "prefecture_department", "provincial_department"}
 
 
-def deadline(report: Report) -> dt.date | None:
+def deadline(report: AnyReport) -> dt.date | None:
     """Return the publication deadline for the agency's level (None when set locally and not
     given): 31 January for departments at county level and up, 31 March for such governments."""
     if report.deadline is not None:
@@ -449,7 +489,9 @@ def rule_prose(years: Years) -> Iterator[Problem]:
                             "quote": quote if len(quote) <= 60 else f"{quote[:57]}…",
                             "stated": digits if stated is None else stated,
                             "table": table,
-                            "cells": "、".join(label_of(tuple(c.split("."))) for c in phrase.cells),
+                            "cells": "、".join(
+                                report.label(tuple(c.split("."))) for c in phrase.cells
+                            ),
                         },
                         path=path,
                         **_place(report, part, rest.split("[", 1)[0]),
@@ -458,7 +500,7 @@ def rule_prose(years: Years) -> Iterator[Problem]:
                     )
 
 
-def _figure(report: Report, dotted: str) -> int:
+def _figure(report: AnyReport, dotted: str) -> int:
     node: Any = report
     for part in dotted.split("."):
         node = getattr(node, part)
@@ -517,7 +559,7 @@ def rule_max(years: Years) -> Iterator[Problem]:
     tables: list[tuple[str, Any]] = []
     if years.given.has("applications"):
         apps = years.computed.applications
-        tables += [(f"applications.{row.key}", apps.row(row.key)) for row in APPLICATION_ROWS]
+        tables += [(f"applications.{row.key}", apps.row(row.key)) for row in apps.form_rows()]
     if years.given.has("appeals"):
         appeals = years.computed.appeals
         tables += [
@@ -532,6 +574,63 @@ def rule_max(years: Years) -> Iterator[Problem]:
             if value is not None and value > LARGEST:
                 loc = (*dotted.split("."), column)
                 yield _at(years.given, loc, "rule_max", {"found": value, "limit": LARGEST}, "MAX")
+
+
+# ---------------------------------------------------------------------------------------------
+# As published: a document is checked as it stands
+
+
+def rule_blank(years: Years) -> Iterator[Problem]:
+    """BLANK: a cell the document left blank (real reports print 0): one problem per row."""
+    assert years.printed is not None
+    rows: dict[str, list[str]] = {}
+    for path in years.printed.blank:
+        row, _, _column = path.rpartition(".")
+        rows.setdefault(row, []).append(path)
+    for row, cells in rows.items():
+        labels = [years.printed.blank[c].rpartition(" × ")[2] for c in cells]
+        first = years.printed.blank[cells[0]]
+        yield Problem(
+            "printed_blank",
+            {"count": len(cells), "columns": "、".join(labels)},
+            path=row if len(cells) > 1 else cells[0],
+            **_place(years.given, *row.split(".")),
+            label=first.rpartition(" × ")[0] if len(cells) > 1 else first,
+            rule="BLANK",
+        )
+
+
+def rule_zero(years: Years) -> Iterator[Problem]:
+    """ZERO: a total printed as 0 while the cells it adds up are not all 0."""
+    assert years.printed is not None
+    blank = years.printed.blank
+    for total, parts in years.printed.totals.items():
+        found = _printed_figure(years.given, total)
+        if found != 0 or total in blank:
+            continue
+        values = [_printed_figure(years.given, p) for p in parts]
+        if any(values):
+            yield Problem(
+                "printed_zero",
+                {"expected": sum(values), "arithmetic": " + ".join(str(v) for v in values)},
+                path=total,
+                **_place(years.given, *total.split(".")),
+                label=years.printed.labels.get(total, ""),
+                rule="ZERO",
+            )
+
+
+def _printed_figure(report: AnyReport, dotted: str) -> int:
+    node: Any = report
+    for part in dotted.split("."):
+        node = getattr(node, part, None)
+    return node if isinstance(node, int) else 0
+
+
+def _printed_zero_once(problems: list[Problem]) -> list[Problem]:
+    """Return `problems` without the sums (B, C, T4) that ZERO has reported already."""
+    zero = {p.path for p in problems if p.rule == "ZERO"}
+    return [p for p in problems if not (p.rule in ("B", "C", "T4") and p.path in zero)]
 
 
 FIELD_LABELS = {
@@ -581,6 +680,8 @@ RULES: tuple[Rule, ...] = (
     Rule("S", _needs(), rule_similar),
     Rule("D", _needs("year", "date", "agency", "deadline"), rule_dates),
     Rule("P", _needs("proactive", "applications", "appeals", *_PARTS), rule_prose),
-    Rule("DRAFT", _needs(), rule_draft),
-    Rule("FILL", _needs("agency", "part1", "part5", "sample"), rule_fill),
+    Rule("DRAFT", _needs(), rule_draft, mode="data"),
+    Rule("FILL", _needs("agency", "part1", "part5", "sample"), rule_fill, mode="data"),
+    Rule("BLANK", _needs(), rule_blank, mode="published"),
+    Rule("ZERO", _needs(), rule_zero, mode="published"),
 )

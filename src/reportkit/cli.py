@@ -37,7 +37,9 @@ from reportkit import (
     bundled,
     distribution,
     fonts,
+    importer,
     kinds,
+    review,
     schema,
     sheet,
     skeleton,
@@ -388,14 +390,25 @@ def build(lang: str) -> click.Group:
     ) -> None:
         problems: list[Problem] = []
         passed = []
+        if fill and any(importer.is_report_file(path) for path in data):
+            raise click.UsageError(t("published_no_fill"))
+        last: Any = previous
+        if previous is not None and importer.is_report_file(previous):
+            try:  # last year's published report, read once for every report checked
+                last = review.previous_report(previous)
+            except DataError as exc:
+                problems += exc.problems
+                last = None
         for path in data:
             if str(path) == STDIO:
                 if fill:
                     raise click.UsageError(t("stdin_no_fill"))
                 reading = read_string(sys.stdin.read(), "<stdin>")
                 found = reading.problems + (
-                    check(reading.report, previous) if reading.report is not None else []
+                    check(reading.report, last) if reading.report is not None else []
                 )
+            elif importer.is_report_file(path):  # a published report, checked as it stands
+                found = review.check_document(path, last)
             else:
                 if fill:
                     try:
@@ -403,7 +416,7 @@ def build(lang: str) -> click.Group:
                             printer.note("filled", file=path, path=key)
                     except DataError:
                         pass  # the check below reports what stops the file being read
-                found = check(path, previous)
+                found = check(path, last)
             problems += found
             if not found:
                 passed.append(path)
@@ -461,6 +474,7 @@ def build(lang: str) -> click.Group:
     @click.option("--force", is_flag=True, help=t("help_force_batch"))
     @click.option("--rebuild", is_flag=True, help=t("help_rebuild"))
     @click.option("--totals", is_flag=True, help=t("help_totals"))
+    @click.option("--review", is_flag=True, help=t("help_review"))
     @template_option
     @click.pass_obj
     def batch_command(
@@ -476,8 +490,12 @@ def build(lang: str) -> click.Group:
         force: bool,
         rebuild: bool,
         totals: bool,
+        review: bool,
         template: Path | None,
     ) -> None:
+        if review:
+            _review_folder(printer, county, out_dir, previous)
+            return
         options = batch.Options(
             jobs=jobs,
             previous=previous,
@@ -603,6 +621,43 @@ def build(lang: str) -> click.Group:
             guess = skeleton.guess_level(agency)
             label = LEVEL_LABELS[guess.level]
             printer.note("level_guessed", level=guess.level, label=label, why=guess.why)
+
+    @command("import", "help_import")
+    @click.argument("source", type=click.Path(path_type=Path), metavar=t("metavar_report"))
+    @click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path),
+        metavar=t("metavar_file"),
+        help=t("help_import_output"),
+    )
+    @click.option("--force", is_flag=True, help=t("help_overwrite"))
+    @click.pass_obj
+    def import_command(printer: Printer, source: Path, output: Path | None, force: bool) -> None:
+        target = output or source.with_suffix(".toml")
+        if target.suffix.lower() != ".toml":
+            raise OutputError(Problem("output_suffix", {"suffix": ".toml"}, file=str(target)))
+        if target.exists() and not force:
+            raise OutputError(Problem("output_exists_force", file=str(target)))
+        api.refuse_inputs(target, source)
+        imported = importer.import_report(source)
+        printer.note(
+            "import_layout",
+            file=source.name,
+            layout=importer.LAYOUT_NAMES.get(imported.layout, imported.layout),
+        )
+        printer.problems(imported.problems)
+        fatal = [p for p in imported.problems if p.code in ("import_no_year", "import_no_agency")]
+        if fatal:
+            printer.note("not_written")
+            raise click.exceptions.Exit(1)
+        write(importer.data_text(imported).encode("utf-8"), target)
+        errors = len(imported.errors)
+        printer.say("imported", path=target) if not errors else printer.say(
+            "imported_incomplete", path=target, count=errors
+        )
+        if errors:
+            raise click.exceptions.Exit(1)
 
     @main.group(
         name="sheet",
@@ -769,6 +824,46 @@ def build(lang: str) -> click.Group:
         printer.say("template_exported", path=path)
 
     return main
+
+
+def _review_folder(printer: Printer, folder: Path, out_dir: Path, previous: Path | None) -> None:
+    """Check every published report of a folder as published (`batch --review`)."""
+    total = len(review.report_files(folder))
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=printer.err,
+        transient=True,
+        disable=printer.verbosity < 0,
+    ) as bar:
+        task = bar.add_task(translate("review_progress", printer.lang), total=total)
+        result = review.review_folder(
+            folder, out_dir, previous, progress=lambda agency: bar.advance(task)
+        )
+    for agency in result.agencies:
+        if agency.status == "failed" or printer.verbosity > 0:
+            printer.problems(agency.problems)
+    if printer.verbosity >= 0:
+        table = Table(box=box.SIMPLE)
+        for code in ("col_agency", "col_status", "col_errors", "col_warnings", "col_data"):
+            table.add_column(translate(code, printer.lang))
+        for a in result.agencies:
+            table.add_row(
+                escape(a.name),
+                batch.status_text(a, printer.lang),
+                str(len(a.errors)),
+                str(len(a.warnings)),
+                escape(a.data.name),
+                style="red" if a.status == "failed" else None,
+            )
+        printer.out.print(table)
+    counts = review.count(result.agencies)
+    printer.say("review_done", total=len(result.agencies), folder=out_dir, **counts)
+    printer.problems(result.problems)
+    if not result.ok:
+        raise click.exceptions.Exit(1)
 
 
 def _from_stdin(printer: Printer) -> Report:

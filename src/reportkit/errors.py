@@ -34,6 +34,7 @@ class Problem:
     label: str = ""  # the table's own row × column label, e.g. 三（七）总计 × 自然人
     rule: str = ""  # A, B, C, T4, … for consistency rules
     severity: Severity = "error"
+    page: int | None = None  # in a published document read back (a PDF's page)
 
     def message(self, lang: str = "zh") -> str:
         """Return the problem's explanation, without its location."""
@@ -44,6 +45,8 @@ class Problem:
         where = self.file
         if self.line is not None:
             where += f":{self.line}"
+        if self.page is not None:
+            where += translate("at_page", lang, page=self.page)
         place = " ".join(p for p in (self.path, self.label) if p)
         head = ": ".join(p for p in (where, place) if p)
         text = f"{head}: {self.message(lang)}" if head else self.message(lang)
@@ -60,6 +63,7 @@ class Problem:
             "path": self.path,
             "label": self.label,
             "rule": self.rule,
+            "page": self.page,
             "code": self.code,
             "message": self.message(lang),
         }

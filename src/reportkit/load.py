@@ -20,17 +20,27 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 import pydantic
 from pydantic import BaseModel
 
 from reportkit.errors import DataError, Problem
+from reportkit.format2019.model import FORMAT_2019, Report2019
 from reportkit.locate import KeyLines, Locator
 from reportkit.messages import Msg
-from reportkit.model import Report, label_of
+from reportkit.model import Report
 
 Loc = tuple[str | int, ...]
+
+AnyReport = Report | Report2019
+"""A report of either format: the 2021 format (`Report`), which reportkit renders, or the 2019
+format (`Report2019`, reports on 2019 and 2020), which it reads and checks."""
+
+R = TypeVar("R", Report, AnyReport)
+
+# The report kinds, by their `format` key; a file without one is in the 2021 format.
+_KINDS: dict[str, type[Report] | type[Report2019]] = {FORMAT_2019: Report2019}
 
 
 SHARED = "county.toml"  # a county folder's shared file: every other .toml there inherits it
@@ -43,13 +53,19 @@ NOT_INHERITED = (
 def load(path: str | Path) -> Report:
     """Return the report in the TOML file at `path`; raise `DataError` listing every problem.
 
-    A file in a county folder (beside a `county.toml`) inherits the shared file's values.
+    A file in a county folder (beside a `county.toml`) inherits the shared file's values. A
+    file in the 2019 format is refused (it can be checked, not rendered): see `load_any`.
     """
     return read(path).whole()
 
 
+def load_any(path: str | Path) -> AnyReport:
+    """Return the report in the TOML file at `path`, in either format (see `AnyReport`)."""
+    return read_any(path).whole()
+
+
 @dataclass
-class Reading:
+class Reading(Generic[R]):
     """What reading a data file gave: the report, whole or in part, and what was wrong.
 
     When some tables or keys do not fit the format, `report` still holds every top-level part
@@ -57,43 +73,64 @@ class Reading:
     problem is reported at once; `broken` names the parts that could not be read.
     """
 
-    report: Report | None  # None: the file could not be read as TOML at all
+    report: R | None  # None: the file could not be read as TOML at all
     problems: list[Problem] = field(default_factory=list)
     broken: frozenset[str] = frozenset()
     kind: Any = None  # the report kind, when the data names one other than the 2021 report
 
-    def whole(self) -> Report:
+    def whole(self) -> R:
         """Return the report; raise `DataError` with the problems when it was read in part."""
         if self.report is None or self.problems:
             raise DataError(self.problems)
         return self.report
 
 
-def read_string(text: str, source: str = "<data>") -> Reading:
+def read_string(text: str, source: str = "<data>") -> Reading[Report]:
     """Return what the TOML `text` holds, whole or in part; `source` names it in messages."""
     return read_texts([(source, text)])
 
 
-def read(path: str | Path) -> Reading:
-    """Return what the TOML file at `path` holds, whole or in part (see `Reading`)."""
+def read(path: str | Path) -> Reading[Report]:
+    """Return what the TOML file at `path` holds, whole or in part (see `Reading`), in the 2021
+    format: a file in the 2019 format is refused, with a problem that says so."""
+    return only_2021(read_any(path))
+
+
+def read_any(path: str | Path) -> Reading[AnyReport]:
+    """Return what the TOML file at `path` holds, in either format (see `read`)."""
     file = Path(path)
     shared = file.parent / SHARED
     try:
         if file.name != SHARED and os.path.isfile(shared):
-            return read_layers([shared, file], drop=NOT_INHERITED)
-        return read_texts([(path, read_text(path))])
+            return read_texts_any(
+                [(shared, read_text(shared)), (file, read_text(file))], drop=NOT_INHERITED
+            )
+        return read_texts_any([(path, read_text(path))])
     except DataError as exc:
         return Reading(None, exc.problems)
 
 
-def last_year(report: Report, previous: Report | Path | str | None = None) -> Report | None:
+def only_2021(reading: Reading[AnyReport]) -> Reading[Report]:
+    """Return `reading` if it holds a report in the 2021 format; for one in the 2019 format, no
+    report and the problem that says reportkit checks that format but does not render it."""
+    report = reading.report
+    if isinstance(report, Report2019):
+        file, line = report.where("format")
+        refused = Problem("format_2019_check_only", file=file, path="format", line=line)
+        return Reading(None, [refused])
+    return Reading(report, reading.problems, reading.broken, reading.kind)
+
+
+def last_year(
+    report: AnyReport, previous: AnyReport | Path | str | None = None
+) -> AnyReport | None:
     """Return last year's report: `previous` if given, else the file the data's `previous` key
     names (relative to the file that names it), else None.
 
     Last year's report must be another file, of the year before: anything else is refused
     with a located problem, since every check across years would compare the wrong figures.
     """
-    if isinstance(previous, Report):
+    if isinstance(previous, Report | Report2019):
         return previous
     if previous is not None:
         path, file, line, key = Path(previous), str(previous), None, ""
@@ -111,7 +148,7 @@ def last_year(report: Report, previous: Report | Path | str | None = None) -> Re
             )
     if report.source and os.path.isfile(path) and path.resolve() == Path(report.source).resolve():
         raise DataError(Problem("previous_is_self", {}, file=file, path=key, line=line))
-    last = load(path)
+    last = load_any(path)  # last year's report may be in the 2019 format (reports on 2020)
     if report.has("year") and last.year != report.year - 1:
         raise DataError(
             Problem(
@@ -287,16 +324,17 @@ def validate(
     """Return the report for already-parsed TOML `data`; `text` is used to find line numbers
     (or `locator`, for data merged from several files)."""
     locator = locator or Locator([(source, KeyLines(text))])
-    return _validated(data, locator).whole()
+    return only_2021(_validated(data, locator)).whole()
 
 
-def _validated(data: Mapping[str, Any], locator: Locator) -> Reading:
+def _validated(data: Mapping[str, Any], locator: Locator) -> Reading[AnyReport]:
     data, notes = _strip_control_characters(data, locator)
     named = data.get("kind")
     if named is not None and named != "gov-info-disclosure-2021":
         return _of_kind(named, data, locator, notes)
+    model = _KINDS.get(str(data.get("format", "")), Report)
     try:
-        report = Report.model_validate(data)
+        report = model.model_validate(data)
     except pydantic.ValidationError as exc:
         errors = exc.errors()
         # the places that could not be read (an unknown key is a problem, but spoils nothing)
@@ -306,12 +344,14 @@ def _validated(data: Mapping[str, Any], locator: Locator) -> Reading:
         ]
         # a table with an unknown key is read field by field (the key is left out)
         unknown = [tuple(e["loc"]) for e in errors if e["type"] == "extra_forbidden"]
-        partial = _partial(Report, data, broken + unknown)
-        assert isinstance(partial, Report)
+        partial = _partial(model, data, broken + unknown)
+        assert isinstance(partial, Report | Report2019)
         places = frozenset(_dotted(loc) for loc in broken)
         partial.located(locator, notes, places)
         return Reading(
-            partial, _problems(errors, data, locator), frozenset(str(b[0]) for b in broken if b)
+            partial,
+            _problems(errors, data, locator, model),
+            frozenset(str(b[0]) for b in broken if b),
         )
     return Reading(report.located(locator, notes))
 
@@ -320,6 +360,7 @@ def _validated(data: Mapping[str, Any], locator: Locator) -> Reading:
 # paragraphs and the agency are read whole or not at all.
 _PIECEWISE = (
     "Report",
+    "Report2019",
     "Proactive",
     "Applications",
     "Withheld",
@@ -332,7 +373,7 @@ _PIECEWISE = (
 
 def _of_kind(
     named: Any, data: Mapping[str, Any], locator: Locator, notes: list[Problem]
-) -> Reading:
+) -> Reading[Any]:
     """Read the data as the report kind it names (`kind = "…"`: a name, or a kind's folder
     relative to the data file)."""
     from reportkit.kinds import find  # the engine finds kinds; it imports none of them
@@ -347,7 +388,7 @@ def _of_kind(
         kind = find(named, near=Path(file).parent if file else None, file=file, line=line)
     except DataError as exc:
         return Reading(None, exc.problems)
-    reading: Reading = kind.read(data, locator)
+    reading: Reading[Any] = kind.read(data, locator)
     reading.kind = kind
     if reading.report is not None:
         reading.report.notes.extend(notes)
@@ -440,14 +481,23 @@ def load_layers(paths: Sequence[Path | str], drop: Sequence[str] = ()) -> Report
     return read_layers(paths, drop).whole()
 
 
-def read_layers(paths: Sequence[Path | str], drop: Sequence[str] = ()) -> Reading:
+def read_layers(paths: Sequence[Path | str], drop: Sequence[str] = ()) -> Reading[Report]:
     """Return what the files `paths` hold together, whole or in part (see `load_layers`)."""
     return read_texts([(path, read_text(path)) for path in paths], drop)
 
 
-def read_texts(layers: Sequence[tuple[Path | str, str]], drop: Sequence[str] = ()) -> Reading:
+def read_texts(
+    layers: Sequence[tuple[Path | str, str]], drop: Sequence[str] = ()
+) -> Reading[Report]:
     """Return what the texts of `layers` (file name, its text) hold together, as `read_layers`
     reads files: for text not yet written to its file (an edit being checked first)."""
+    return only_2021(read_texts_any(layers, drop))
+
+
+def read_texts_any(
+    layers: Sequence[tuple[Path | str, str]], drop: Sequence[str] = ()
+) -> Reading[AnyReport]:
+    """Return what the texts of `layers` hold together, in either format (see `read_texts`)."""
     merged: dict[str, Any] = {}
     where = []
     try:
@@ -483,10 +533,10 @@ def _problems(
     data: Mapping[str, Any],
     locator: Locator,
     model: type[BaseModel] = Report,
-    labeller: Callable[[Loc], str] = label_of,
+    labeller: Callable[[Loc], str] | None = None,
 ) -> list[Problem]:
     """Return a located problem for each of pydantic's `errors` about `data` (validated as
-    `model`; `labeller` names a place as the paper form does)."""
+    `model`; `labeller` names a place as the paper form does, by default the model's own)."""
     seen: set[Loc] = set()
     problems = []
     for error in errors:
@@ -498,7 +548,14 @@ def _problems(
         code, params = _explain(error, loc, model)
         file, line = locator.where(loc)
         problems.append(
-            Problem(code, params, file=file, path=_dotted(loc), line=line, label=labeller(full))
+            Problem(
+                code,
+                params,
+                file=file,
+                path=_dotted(loc),
+                line=line,
+                label=labeller(full) if labeller else model.label(full),  # type: ignore[attr-defined]
+            )
         )
     return problems
 
@@ -576,7 +633,7 @@ def _explain(error: Any, loc: Loc, model: type[BaseModel] = Report) -> tuple[str
         return "bad_choice", {"allowed": " / ".join(f'"{c}"' for c in choices), "found": found}
     if kind in ("row_length", "row_length_exact"):
         return kind, dict(ctx)
-    if kind in ("year_before_2021", "year_too_late"):
+    if kind in ("year_before_2021", "year_too_late", "year_not_2019_format"):
         return kind, {"found": found}
     if kind in ("heading_with_text", "empty_block"):
         return kind, {}

@@ -194,9 +194,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "expected {expected} numbers, found {found}",
     ),
     "year_before_2021": (
-        "报告年度 {found} 早于 2021 年：本工具按 2021 年版格式（国办公开办函〔2021〕30号）编制，不支持 2019 年版格式",
-        "report year {found} is before 2021: reportkit writes the 2021 national format; "
-        "the 2019 format is not supported",
+        "报告年度 {found} 早于 2021 年：2021 年版格式（国办公开办函〔2021〕30号）用于 2021 年起的报告；"
+        '2019、2020 年度的报告是 2019 年版格式，写 format = "gov-info-disclosure-2019" 可以校验，但不能生成文档',
+        "report year {found} is before 2021: the 2021 format is for reports on 2021 onward; "
+        "the 2019 format is not supported for rendering, but a report on 2019 or 2020 is checked "
+        'with format = "gov-info-disclosure-2019"',
     ),
     "year_too_late": ("报告年度 {found} 不合理", "report year {found} is not plausible"),
     "bad_choice": (
@@ -977,6 +979,153 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "kinds_list": ("可用的报告类型：", "Report kinds:"),
     "metavar_kind": ("类型", "KIND"),
+    # --- reading published reports back: import, as-published checks, the 2019 format (issue 12)
+    "format_2019_check_only": (
+        "这是 2019 年版格式（国办公开办函〔2019〕60号）的报告数据：reportkit 可以校验（reportkit check），"
+        "但不能生成 2019 年版的报告文档",
+        "this report is in the 2019 format (国办公开办函〔2019〕60号): reportkit checks it "
+        "(reportkit check) but cannot render a document in that format",
+    ),
+    "year_not_2019_format": (
+        "报告年度 {found} 不适用 2019 年版格式：该格式用于 2019、2020 年度的报告；"
+        '2021 年起用 2021 年版格式（format = "gov-info-disclosure-2021"）',
+        "report year {found} does not fit the 2019 format, which is for reports on 2019 and "
+        '2020; from 2021 the 2021 format applies (format = "gov-info-disclosure-2021")',
+    ),
+    "printed_blank": (
+        "{count} 个单元格未填写（{columns}）：报告中的数字不能空着，没有的应填 0",
+        "{count} cells left blank ({columns}): a report prints every figure, 0 where there is none",
+    ),
+    "at_page": ("（第 {page} 页）", " (page {page})"),
+    "import_unreadable": (
+        "无法读取这个文件（{detail}）：它可能已损坏、加密，或不是扩展名所说的格式",
+        "cannot read this file ({detail}): it may be damaged, encrypted, or not what its "
+        "extension says",
+    ),
+    "import_table_missing": (
+        "没有找到表{table}（{heading}）",
+        "table {table} ({heading}) was not found",
+    ),
+    "import_suffix": (
+        "不能读取 {suffix} 文件：reportkit import 读取 .docx、.pdf、.html、.htm 和 .txt",
+        "cannot read a {suffix} file: reportkit import reads .docx, .pdf, .html, .htm and .txt",
+    ),
+    "import_part_missing": (
+        "没有找到「{heading}」这一部分的标题",
+        "the heading of part '{heading}' was not found",
+    ),
+    "import_no_year": (
+        "没有找到报告年度（标题中应有如「2024年」）",
+        "the report year was not found (the title names it, e.g. 2024年)",
+    ),
+    "import_no_agency": (
+        "没有找到单位名称（标题或落款）",
+        "the agency's name was not found (in the title or the signature)",
+    ),
+    "import_no_date": (
+        "没有找到落款日期（报告末尾的「2025年1月20日」）",
+        "the report's date was not found (at its end, e.g. 2025年1月20日)",
+    ),
+    "import_no_signature": (
+        "报告末尾没有落款（单位名称）",
+        "the report does not end with the agency's name (its signature)",
+    ),
+    "import_no_fee": (
+        "第六部分没有写本年收取的信息处理费（2021 年版格式要求说明）；数据文件中按 0 写入",
+        "part 六 does not state the 信息处理费 collected, as the 2021 format asks; 0 was "
+        "written in the data file",
+    ),
+    "import_single_other": (
+        "表三的（六）其他处理只有一行（2019 年版格式的写法），2021 年版格式分为 3 项；"
+        "数据文件中这一行的数字写在 3.其他，1. 和 2. 按 0 写入，请按实际情况拆分",
+        "table 三 prints （六）其他处理 as one row (the 2019 format's way); the 2021 format has "
+        "3 rows: the data file puts its figures under 3.其他 and 0 under 1. and 2.; split them "
+        "as they were",
+    ),
+    "printed_mixed_layout": (
+        "表三的（六）其他处理只有一行，这是 2019 年版格式的写法；{year} 年度的报告应按 2021 年版格式把（六）分为 3 项",
+        "table 三 prints （六）其他处理 as one row, as the 2019 format did; a report on {year} "
+        "uses the 2021 format, which splits （六） into 3 rows",
+    ),
+    "status_passed": ("通过", "passed"),
+    "review_empty": (
+        "文件夹中没有报告文件（.docx、.pdf、.html、.htm、.txt）",
+        "the folder holds no report (.docx, .pdf, .html, .htm, .txt)",
+    ),
+    "review_report_head": (
+        "{agency}（{file}）的报告有以下问题，请修改后重新报送：",
+        "The report of {agency} ({file}) has these problems; correct them and send it again:",
+    ),
+    "review_warning_head": (
+        "{agency}（{file}）的报告已通过校验，但有以下问题需要核对：",
+        "The report of {agency} ({file}) passed its checks, but check these points:",
+    ),
+    "help_import": (
+        "读取已发布的报告（Word .docx、PDF、网页 .html/.htm、从网页复制的 .txt），写成数据文件：单位、年度、"
+        "落款日期、表格数字和各部分正文。",
+        "read a published report (Word .docx, PDF, web page .html/.htm, or .txt copied from a "
+        "portal) into a data file: agency, year, date, table figures and the text of every part.",
+    ),
+    "help_import_output": (
+        "写入的数据文件（默认：与报告同名，扩展名 .toml）",
+        "the data file to write (default: beside the report, with .toml)",
+    ),
+    "metavar_report": ("报告文件", "REPORT"),
+    "import_layout": ("{file}：表格的格式为{layout}", "{file}: its tables are in {layout}"),
+    "imported": (
+        "已生成数据文件 {path}：请与原报告核对，然后运行 reportkit check",
+        "wrote {path}: compare it with the report, then run reportkit check",
+    ),
+    "imported_incomplete": (
+        "已生成数据文件 {path}，但有 {count} 处未能读出（见上，文件中以注释标出）：补全后运行 reportkit check",
+        "wrote {path}, but {count} things could not be read (listed above, marked in the file): "
+        "complete them, then run reportkit check",
+    ),
+    "published_no_fill": (
+        "--fill 要写回数据文件，不能用于已发布的报告（.docx、.pdf、.html、.txt）",
+        "--fill writes into a data file; it cannot be used on a published report",
+    ),
+    "help_review": (
+        "审核已发布的报告：逐一读取文件夹中的报告（.docx、.pdf、.html、.txt）并按原样校验，"
+        "输出汇总表、各报告的问题清单和读出的数据文件",
+        "review published reports: read every report in the folder (.docx, .pdf, .html, .txt), "
+        "check it as published, and write the summary, a problem list per report and the data "
+        "files read",
+    ),
+    "review_progress": ("正在审核报告", "reviewing reports"),
+    "review_done": (
+        "共 {total} 份报告：通过 {passed}，未通过 {failed}；汇总表和问题清单在 {folder}",
+        "{total} reports: {passed} passed, {failed} failed; the summary and problem lists are in "
+        "{folder}",
+    ),
+    "import_other_table": (
+        "这一部分有一张表格不是表二、三、四（报告自己的表格），其内容未读入数据文件",
+        "this part has a table that is not table 二, 三 or 四 (one of the report's own); its "
+        "content is not in the data file",
+    ),
+    "import_row_missing": ("表{table}中没有找到这一行", "this row of table {table} was not found"),
+    "import_row_twice": (
+        "表{table}中这一行出现了两次，只读了第一次",
+        "this row appears twice in table {table}; the first was read",
+    ),
+    "import_row_count": (
+        "表{table}的这一行找到 {found} 个数，应有 {expected} 个：无法确定每个数属于哪一列，未读取",
+        "found {found} numbers in this row of table {table}, expected {expected}: which column "
+        "each belongs to cannot be told, so the row was not read",
+    ),
+    "import_cell_unreadable": (
+        "「{text}」不是数字，未读取",
+        "'{text}' is not a number; not read",
+    ),
+    "import_appeals_count": (
+        "表{table}找到 {found} 个数，应有 {expected} 个（行政复议、未经复议直接起诉、复议后起诉各 5 个）：未读取",
+        "found {found} numbers in table {table}, expected {expected} (5 each for 行政复议, "
+        "未经复议直接起诉 and 复议后起诉); not read",
+    ),
+    "printed_zero": (
+        "总计印为 0，但各项之和为 {expected}（= {arithmetic}）",
+        "the total is printed as 0, but its cells add up to {expected} (= {arithmetic})",
+    ),
 }
 
 

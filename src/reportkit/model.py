@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -282,6 +282,10 @@ class Applications(_Strict):
             node = getattr(node, part)
         return node  # type: ignore[no-any-return]
 
+    def form_rows(self) -> tuple[Row, ...]:
+        """Return the table's rows on the paper form, in order."""
+        return APPLICATION_ROWS
+
     def outcome_rows(self) -> Iterator[tuple[Row, ApplicantRow]]:
         """Yield the 21 numbered rows of 三、本年度办理结果, without （七）总计."""
         for row in APPLICATION_ROWS:
@@ -428,40 +432,29 @@ class Agency(_Strict):
 SentenceOverride = str | bool  # text replaces a sentence, false switches it off, true on
 
 
-class Report(_Strict):
-    """One annual report: everything the document is made from."""
+class Document(_Strict):
+    """What every report kind shares once read: where its keys are written, the warnings reading
+    it gave, and, for a report read in part, the places that could not be read (a report kind,
+    such as `Report` here or the 2019 format's, is a `Document` with its own fields)."""
 
-    format: Literal["gov-info-disclosure-2021"] = FORMAT_2021
-    locale: Literal["zh-CN", "en"] = "zh-CN"
-    sample: bool = False
-    year: StrictInt
-    date: dt.date
-    legal_basis: list[str] = ["《中华人民共和国政府信息公开条例》"]
-    previous: str = ""  # last year's data file, relative to this one (rules X, R, 雷同)
-    rulebook: str = ""  # a county's own sentence rules, relative to the file that names it
-    deadline: dt.date | None = None  # publication deadline set locally (towns, subdistricts)
-    agency: Agency
-    sentences: dict[str, SentenceOverride] = {}
-    part1: Part = Part()
-    part2: TablePart = TablePart()
-    part3: TablePart = TablePart()
-    part4: TablePart = TablePart()
-    part5: Part = Part()
-    part6: OtherMatters
-    proactive: Proactive
-    applications: Applications
-    appeals: Appeals
+    # the rules of reportkit.check that apply to the kind, by name (None: every one)
+    CHECKED_BY: ClassVar[frozenset[str] | None] = None
 
     _locator: Locator = PrivateAttr(default_factory=lambda: Locator([]))
     _notes: list[Any] = PrivateAttr(default_factory=list)
     _broken: frozenset[str] = PrivateAttr(default=frozenset())
+
+    @classmethod
+    def label(cls, loc: tuple[str | int, ...]) -> str:
+        """Return the paper form's label for a place in the data (the kind's own labels)."""
+        return ""
 
     def located(
         self,
         locator: Locator,
         notes: list[Any] | None = None,
         broken: frozenset[str] = frozenset(),
-    ) -> Report:
+    ) -> Self:
         """Return the report, remembering the files it came from, where its keys are, the
         warnings reading it gave (problems, reported with the checks'), and, for a report read
         in part, the dotted places that could not be read."""
@@ -489,6 +482,51 @@ class Report(_Strict):
         """Return the file and line where the key path `keys` is written."""
         return self._locator.where(keys)
 
+    def readable(self, dotted: str) -> bool:
+        """True when the place `dotted` (e.g. ``applications.received``) was read whole: no
+        problem of reading lies in it, or above it."""
+        return not any(
+            b == dotted or b.startswith(f"{dotted}.") or dotted.startswith(f"{b}.")
+            for b in self._broken
+        )
+
+    def narrative(self) -> Iterator[tuple[str, Block]]:
+        """Yield every narrative paragraph with its key path, e.g. ``part3.after_table[0]``."""
+        for name in ("part1", "part2", "part3", "part4", "part5", "part6"):
+            part = getattr(self, name, None)
+            for field in ("text", "after_table"):
+                for index, block in enumerate(getattr(part, field, [])):
+                    yield f"{name}.{field}[{index}]", block
+
+
+class Report(Document):
+    """One annual report: everything the document is made from."""
+
+    format: Literal["gov-info-disclosure-2021"] = FORMAT_2021
+    locale: Literal["zh-CN", "en"] = "zh-CN"
+    sample: bool = False
+    year: StrictInt
+    date: dt.date
+    legal_basis: list[str] = ["《中华人民共和国政府信息公开条例》"]
+    previous: str = ""  # last year's data file, relative to this one (rules X, R, 雷同)
+    rulebook: str = ""  # a county's own sentence rules, relative to the file that names it
+    deadline: dt.date | None = None  # publication deadline set locally (towns, subdistricts)
+    agency: Agency
+    sentences: dict[str, SentenceOverride] = {}
+    part1: Part = Part()
+    part2: TablePart = TablePart()
+    part3: TablePart = TablePart()
+    part4: TablePart = TablePart()
+    part5: Part = Part()
+    part6: OtherMatters
+    proactive: Proactive
+    applications: Applications
+    appeals: Appeals
+
+    @classmethod
+    def label(cls, loc: tuple[str | int, ...]) -> str:
+        return label_of(loc)
+
     @field_validator("year")
     @classmethod
     def _format_year(cls, year: int) -> int:
@@ -499,14 +537,6 @@ class Report(_Strict):
         if year > 2100:
             raise PydanticCustomError("year_too_late", "not a plausible report year")
         return year
-
-    def narrative(self) -> Iterator[tuple[str, Block]]:
-        """Yield every narrative paragraph with its key path, e.g. ``part3.after_table[0]``."""
-        for name in ("part1", "part2", "part3", "part4", "part5", "part6"):
-            part = getattr(self, name, None)
-            for field in ("text", "after_table"):
-                for index, block in enumerate(getattr(part, field, [])):
-                    yield f"{name}.{field}[{index}]", block
 
     def complete(self) -> Report:
         """Return a copy with every omitted total computed (given totals are kept as given)."""
@@ -526,14 +556,6 @@ class Report(_Strict):
         if self.has("appeals"):
             update["appeals"] = self.appeals.with_totals(keep_given)
         return self.model_copy(update=update, deep=False)
-
-    def readable(self, dotted: str) -> bool:
-        """True when the place `dotted` (e.g. ``applications.received``) was read whole: no
-        problem of reading lies in it, or above it."""
-        return not any(
-            b == dotted or b.startswith(f"{dotted}.") or dotted.startswith(f"{b}.")
-            for b in self._broken
-        )
 
 
 # --------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ from tomlkit.items import Array, Table
 from reportkit.batch import agency_files, safe_name
 from reportkit.edit import insert, parent, table
 from reportkit.errors import DataError, Problem
+from reportkit.format2019 import writer as writer2019
+from reportkit.format2019.model import APPLICATION_ROWS_2019, FORMAT_2019
 from reportkit.load import SHARED, load, read_text
 from reportkit.locate import KeyLines
 from reportkit.messages import Msg, translate
@@ -34,10 +37,12 @@ from reportkit.model import (
     APPLICANT_COLUMNS,
     APPLICATION_ROWS,
     DOCUMENT_COLUMNS,
+    FORMAT_2021,
     OUTCOME_COLUMNS,
     PART_HEADINGS,
     Column,
     Report,
+    Row,
 )
 from reportkit.narrate import rulebook
 from reportkit.output import write
@@ -146,59 +151,191 @@ def skeleton(agency: str, year: int, level: str | None = None) -> str:
     in."""
     agency = " ".join(agency.split())
     guess = guess_level(agency)
-    out: list[str] = []
+    data: dict[str, Any] = {
+        "year": year,
+        "date": dt.date(year + 1, 1, 15),
+        "agency": {
+            "name": agency,
+            "short_name": short_name(agency),
+            "level": level or guess.level,
+            **dict.fromkeys(_AGENCY_FIELDS[3:9], ""),
+        },
+        "part6": {"info_processing_fee": 0},
+    }
+    head = [
+        f"# {agency} {year}年政府信息公开工作年度报告 — 数据文件",
+        "# 由 reportkit new 生成：按纸质表格逐项填写数字，写好各部分的正文，然后运行",
+        "#   reportkit check 本文件    （校验）    reportkit render 本文件    （生成 Word 文档）",
+        "# 「总计」列和「（七）总计」行由程序计算，不必填写。"
+        "各字段的说明：运行 reportkit docs data-format 查看。",
+    ]
+    return data_text(data, head, level_why=None if level else guess.why)
+
+
+# The agency's keys in the order a data file gives them, each with its comment.
+_AGENCY_FIELDS = (
+    "name",
+    "short_name",
+    "level",
+    "county",
+    "prefecture",
+    "province",
+    "contact_office",
+    "phone",
+    "fax",
+    "address",
+    "postcode",
+)
+_AGENCY_COMMENTS = {
+    "county": "所在县（区）（乡镇、街道和县级单位必填）",
+    "prefecture": "所在市（州）",
+    "province": "所在省",
+    "contact_office": "联系科室（必填）",
+    "phone": "联系电话（必填）",
+    "fax": "传真（与电话相同时写同一号码）",
+    "address": "地址",
+    "postcode": "邮政编码",
+}
+_ALWAYS_WRITTEN = frozenset(_AGENCY_FIELDS[:9])  # address and postcode only when given
+
+
+def data_text(
+    data: dict[str, Any],
+    head: Sequence[str],
+    *,
+    level_why: Msg | None = None,
+    notes: dict[str, str] | None = None,
+    unread: set[str] | frozenset[str] = frozenset(),
+) -> str:
+    """Return the text of a data file holding `data` (the TOML data as a dict: what `new` starts
+    from, or what `reportkit import` read from a published report), laid out and commented as
+    `reportkit new` writes it: `head` is its opening comment, `level_why` why the level was
+    guessed, and `notes` comments on single keys (dotted paths), e.g. a cell read as blank.
+
+    What `data` leaves out is written as `new` writes it: a table left out has zeros in every
+    row, a part without text shows how to write one, a total left out is computed. A row named
+    in `unread` (dotted, e.g. ``applications.total``) is one that could not be read: it is
+    written as a comment saying so, and the checks ask for it.
+    """
+    notes = dict(notes or {})
+    for dotted in unread:
+        notes[f"!{dotted}"] = UNREAD
+    out: list[str] = [*head, ""]
     w = out.append
-    w(f"# {agency} {year}年政府信息公开工作年度报告 — 数据文件")
-    w("# 由 reportkit new 生成：按纸质表格逐项填写数字，写好各部分的正文，然后运行")
-    w("#   reportkit check 本文件    （校验）    reportkit render 本文件    （生成 Word 文档）")
-    w(
-        "# 「总计」列和「（七）总计」行由程序计算，不必填写。各字段的说明：运行 reportkit docs data-format 查看。"
-    )
+    if "format" in data:
+        w(f'format = "{data["format"]}"')
+    w(f"year = {data['year']}              # 报告年度")
+    date = data.get("date")
+    if isinstance(date, dt.date):
+        w(f"date = {date.isoformat()}      # 落款日期（年-月-日）" + _note(notes, "date"))
+    else:  # not known: the checks ask for it
+        w(f"# date = {data['year'] + 1}-01-15   # 落款日期（年-月-日）" + _note(notes, "date"))
+    if "legal_basis" in data:
+        w(f"legal_basis = [{', '.join(_toml(b) for b in data['legal_basis'])}]   # 编制依据")
+    for key, comment in _OPTIONAL_KEYS.items():
+        if key in data:
+            value = data[key]
+            written = ("true" if value else "false") if isinstance(value, bool) else value
+            written = _toml(written) if isinstance(written, str) else str(written)
+            w(f"{key} = {written}   # {comment}")
     w("")
-    w(f"year = {year}              # 报告年度")
-    w(f"date = {year + 1}-01-15      # 落款日期（年-月-日）")
-    w("")
+    _agency(w, data["agency"], level_why, notes)
+    formats = _table_writers(str(data.get("format", FORMAT_2021)))
+    if formats.sentences:
+        w("")
+        _sentences(w, data.get("sentences", {}))
+    for number, heading in enumerate(PART_HEADINGS, start=1):
+        part = f"part{number}"
+        given = data.get(part, {})
+        w("")
+        w(f"# {heading}：{formats.hints.get(part, _HINTS[part])}")
+        w(f"[{part}]")
+        if part == "part6" and "info_processing_fee" in given:
+            fee = _number(given["info_processing_fee"])
+            w(f"info_processing_fee = {fee}   # 本年收取的信息处理费（元）" + _note(notes, "fee"))
+        _blocks(w, "text", given.get("text"))
+        if part in ("part2", "part3", "part4"):
+            _blocks(w, "after_table", given.get("after_table", []))
+            table = formats.tables[part]
+            table(w, data.get(_TABLE_KEYS[part]), notes)
+    return "\n".join(out) + "\n"
+
+
+UNREAD = "未能从原报告中读出：请按原报告填写后删去行首的 #"
+
+_OPTIONAL_KEYS = {
+    "locale": "报告语言",
+    "sample": "示例数据",
+    "previous": "上年的数据文件",
+    "rulebook": "本县（区）的句子规则文件",
+    "deadline": "公开期限",
+}
+_TABLE_KEYS = {"part2": "proactive", "part3": "applications", "part4": "appeals"}
+
+
+def _note(notes: dict[str, str], key: str) -> str:
+    return f"   # {notes[key]}" if key in notes else ""
+
+
+def _unread(notes: dict[str, str], key: str) -> bool:
+    """True for a row that could not be read (written as a comment: see `data_text`)."""
+    return f"!{key}" in notes
+
+
+def _agency(w: Any, agency: dict[str, Any], why: Msg | None, notes: dict[str, str]) -> None:
     w("[agency]")
-    w(f"name = {_toml(agency)}")
-    w(f"short_name = {_toml(short_name(agency))}")
-    if level is None:
-        w(f"# 层级按名称推断：{translate(guess.why.code, 'zh', **guess.why.params)}；不对请改。")
-    w(
-        f'level = "{level or guess.level}"   # town 乡镇 / subdistrict 街道 / '
-        "county_department 县级部门 / county_government 县级政府 / prefecture_… 市级 / "
-        "provincial_… 省级 / other 其他"
-    )
-    w('county = ""                 # 所在县（区）（乡镇、街道和县级单位必填）')
-    w('prefecture = ""             # 所在市（州）')
-    w('province = ""               # 所在省')
-    w('contact_office = ""         # 联系科室（必填）')
-    w('phone = ""                  # 联系电话（必填）')
-    w('fax = ""                    # 传真（与电话相同时写同一号码）')
-    w("")
+    for key in _AGENCY_FIELDS:
+        if key not in agency and key not in _ALWAYS_WRITTEN:
+            continue
+        value = _toml(str(agency.get(key, "")))
+        if key in ("name", "short_name"):
+            w(f"{key} = {value}" + _note(notes, f"agency.{key}"))
+        elif key == "level":
+            if why is not None:
+                w(f"# 层级按名称推断：{translate(why.code, 'zh', **why.params)}；不对请改。")
+            w(
+                f"level = {value}   # town 乡镇 / subdistrict 街道 / "
+                "county_department 县级部门 / county_government 县级政府 / prefecture_… 市级 / "
+                "provincial_… 省级 / other 其他"
+            )
+        else:
+            w(f"{f'{key} = {value}':<27} # {_AGENCY_COMMENTS[key]}" + _note(notes, f"agency.{key}"))
+
+
+def _sentences(w: Any, given: dict[str, Any]) -> None:
     w('# 自动生成的句子：写 "编号" = "文字" 可改写，写 "编号" = false 可关闭。')
     w("[sentences]")
     for rule_id in rulebook().ids():
-        w(f'# "{rule_id}" = false')
-    for number, heading in enumerate(PART_HEADINGS, start=1):
-        part = f"part{number}"
-        w("")
-        w(f"# {heading}：{_HINTS[part]}")
-        w(f"[{part}]")
-        if part == "part6":
-            w("info_processing_fee = 0   # 本年收取的信息处理费（元）")
-        w("text = [")
+        if rule_id not in given:
+            w(f'# "{rule_id}" = false')
+            continue
+        value = given[rule_id]
+        written = ("true" if value else "false") if isinstance(value, bool) else _toml(value)
+        w(f'"{rule_id}" = {written}')
+
+
+def _blocks(w: Any, key: str, blocks: list[Any] | None) -> None:
+    """Write a part's paragraphs (None: none yet, with an example of each kind)."""
+    if blocks is None:
+        w(f"{key} = [")
         w('  # "不带小标题的段落",')
         w('  # { lead = "（一）段首小标题。", text = "段落正文" },')
         w("]")
-        if part in ("part2", "part3", "part4"):
-            w("after_table = []   # 表格之后的段落")
-        if part == "part2":
-            _proactive(w)
-        elif part == "part3":
-            _applications(w)
-        elif part == "part4":
-            _appeals(w)
-    return "\n".join(out) + "\n"
+        return
+    if not blocks:
+        w("after_table = []   # 表格之后的段落" if key == "after_table" else f"{key} = []")
+        return
+    w(f"{key} = [" + ("   # 表格之后的段落" if key == "after_table" else ""))
+    for block in blocks:
+        if isinstance(block, str):
+            w(f"  {_toml(block)},")
+        elif "heading" in block:
+            w(f"  {{ heading = {_toml(block['heading'])} }},")
+        elif block.get("text"):
+            w(f"  {{ lead = {_toml(block['lead'])}, text = {_toml(block['text'])} }},")
+        else:
+            w(f"  {{ lead = {_toml(block['lead'])} }},")
+    w("]")
 
 
 def _toml(text: str) -> str:
@@ -206,51 +343,148 @@ def _toml(text: str) -> str:
     return str(tomlkit.string(text).as_string())
 
 
-def _proactive(w: Any) -> None:
+def _number(value: Any) -> str:
+    """Return a figure as TOML writes it: an amount's digits as given, without an exponent."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _row(values: Sequence[Any]) -> str:
+    return "[" + ", ".join(_number(v) for v in values) + "]"
+
+
+def _at(table: dict[str, Any] | None, dotted: str) -> Any:
+    node: Any = table
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+@dataclass(frozen=True)
+class TableWriters:
+    """How a report format writes its three tables into a data file, and its parts' hints."""
+
+    tables: dict[str, Any]
+    hints: dict[str, str]
+    sentences: bool = True  # the format is rendered, so its generated sentences can be set
+
+
+def _table_writers(kind: str) -> TableWriters:
+    if kind == FORMAT_2019:
+        return TableWriters(
+            {"part2": writer2019.proactive, "part3": _applications_2019, "part4": _appeals},
+            writer2019.HINTS,
+            sentences=False,
+        )
+    return TableWriters({"part2": _proactive, "part3": _applications, "part4": _appeals}, {})
+
+
+def _proactive(w: Any, table: dict[str, Any] | None, notes: dict[str, str]) -> None:
+    def value(key: str, zero: Any) -> str:
+        found = _at(table, key)
+        text = (
+            _row(found)
+            if isinstance(found, list)
+            else _number(found if found is not None else zero)
+        )
+        return text + _note(notes, f"proactive.{key}")
+
+    def line(text: str) -> None:
+        name = text.split("=", 1)[0].strip()
+        w(f"# {text}   # {UNREAD}" if _unread(notes, f"proactive.{name}") else text)
+
     w("")
     w("# 二、主动公开政府信息情况 — 表格")
     w("[proactive]")
     w("#                     " + " ".join(c.label for c in DOCUMENT_COLUMNS))
-    w("rules               = [0, 0, 0]   # 第二十条第（一）项 规章")
-    w("normative_documents = [0, 0, 0]   # 第二十条第（一）项 行政规范性文件")
-    w("licensing = 0   # 第二十条第（五）项 行政许可 本年处理决定数量")
-    w("penalties = 0   # 第二十条第（六）项 行政处罚 本年处理决定数量")
-    w("coercion  = 0   # 第二十条第（六）项 行政强制 本年处理决定数量")
-    w("fees      = 0   # 第二十条第（八）项 行政事业性收费 本年收费金额（单位：万元）")
+    rules, documents = value("rules", [0, 0, 0]), value("normative_documents", [0, 0, 0])
+    if table is None:
+        rules, documents = "[0, 0, 0]", "[0, 0, 0]"
+    line(f"rules               = {rules}   # 第二十条第（一）项 规章")
+    line(f"normative_documents = {documents}   # 第二十条第（一）项 行政规范性文件")
+    line(f"licensing = {value('licensing', 0)}   # 第二十条第（五）项 行政许可 本年处理决定数量")
+    line(f"penalties = {value('penalties', 0)}   # 第二十条第（六）项 行政处罚 本年处理决定数量")
+    line(f"coercion  = {value('coercion', 0)}   # 第二十条第（六）项 行政强制 本年处理决定数量")
+    line(
+        f"fees      = {value('fees', 0)}   # 第二十条第（八）项 行政事业性收费 "
+        "本年收费金额（单位：万元）"
+    )
 
 
-def _applications(w: Any) -> None:
-    w("")
-    w("# 三、收到和处理政府信息公开申请情况 — 表格。每行 6 个数，依次为下面注释中的各列。")
-    w("# 「总计」列不必填写，由程序计算；如要填写，在行末写第 7 个数，程序会核对。")
-    w("# 「（七）总计」行也由程序计算，不必填写。")
+def applicant_rows(
+    w: Any, table: dict[str, Any] | None, rows: Sequence[Row], notes: dict[str, str]
+) -> None:
+    """Write table 三's rows (either format's): six numbers a row when the table is not given
+    (the totals computed), else the row as given, its total too when there is one."""
+    computed = table is None or all(
+        len(_at(table, r.key) or []) < len(APPLICANT_COLUMNS) for r in rows if r.key != "total"
+    )
+    if computed:
+        w("# 三、收到和处理政府信息公开申请情况 — 表格。每行 6 个数，依次为下面注释中的各列。")
+        w("# 「总计」列不必填写，由程序计算；如要填写，在行末写第 7 个数，程序会核对。")
+        w("# 「（七）总计」行也由程序计算，不必填写。")
+    else:
+        w("# 三、收到和处理政府信息公开申请情况 — 表格。每行 7 个数，依次为下面注释中的各列；")
+        w("# 「总计」列和「（七）总计」行是报告所印的数字，程序会按勾稽关系核对。")
     w("[applications]")
+    columns = APPLICANT_COLUMNS if not computed else APPLICANT_COLUMNS[:-1]
     w(
         "#                                "
-        + " ".join(c.label for c in APPLICANT_COLUMNS[:-1])
-        + "（总计：程序计算）"
+        + " ".join(c.label for c in columns)
+        + ("（总计：程序计算）" if computed else "")
     )
-    for row in APPLICATION_ROWS:
-        if row.key == "total":
+    for row in rows:
+        given = _at(table, row.key)
+        note = _note(notes, f"applications.{row.key}")
+        if _unread(notes, f"applications.{row.key}"):
+            w(f"# {row.key:<30} = [？]  # {row.group}{row.label}   # {UNREAD}")
+            continue
+        if row.key == "total" and given is None:
             w(f"# {row.key:<30} = 程序计算           # {row.label}")
             continue
-        w(f"{row.key:<32} = [0, 0, 0, 0, 0, 0]  # {row.group}{row.label}")
+        values = _row(given) if given is not None else "[0, 0, 0, 0, 0, 0]"
+        w(f"{row.key:<32} = {values}  # {row.group}{row.label}" + note)
 
 
-def _appeals(w: Any) -> None:
+def _applications(w: Any, table: dict[str, Any] | None, notes: dict[str, str]) -> None:
     w("")
-    w(
-        "# 四、政府信息公开行政复议、行政诉讼情况 — 表格。每组 4 个数；「总计」由程序计算，不必填写。"
-    )
+    applicant_rows(w, table, APPLICATION_ROWS, notes)
+
+
+def _applications_2019(w: Any, table: dict[str, Any] | None, notes: dict[str, str]) -> None:
+    w("")
+    applicant_rows(w, table, APPLICATION_ROWS_2019, notes)
+
+
+def _appeals(w: Any, table: dict[str, Any] | None, notes: dict[str, str]) -> None:
+    given = [_at(table, row.key) for row in APPEAL_ROWS]
+    computed = all(v is None or len(v) < len(OUTCOME_COLUMNS) for v in given)
+    w("")
+    if computed:
+        w(
+            "# 四、政府信息公开行政复议、行政诉讼情况 — 表格。每组 4 个数；「总计」由程序计算，不必填写。"
+        )
+    else:
+        w(
+            "# 四、政府信息公开行政复议、行政诉讼情况 — 表格。每组 5 个数；「总计」是报告所印的数字。"
+        )
     w("[appeals]")
+    columns = OUTCOME_COLUMNS[:-1] if computed else OUTCOME_COLUMNS
     w(
         "#                       "
-        + " ".join(c.label for c in OUTCOME_COLUMNS[:-1])
-        + "（总计：程序计算）"
+        + " ".join(c.label for c in columns)
+        + ("（总计：程序计算）" if computed else "")
     )
-    for row in APPEAL_ROWS:
+    for row, value in zip(APPEAL_ROWS, given, strict=True):
         label = f"{row.group} {row.label}".strip()
-        w(f"{row.key:<20} = [0, 0, 0, 0]   # {label}")
+        if _unread(notes, f"appeals.{row.key}"):
+            w(f"# {row.key:<18} = [？]   # {label}   # {UNREAD}")
+            continue
+        values = _row(value) if value is not None else "[0, 0, 0, 0]"
+        w(f"{row.key:<20} = {values}   # {label}" + _note(notes, f"appeals.{row.key}"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -274,7 +274,7 @@ class FileKind:
         spec = next((f for f in self.fields if f.key == dotted), None)
         return spec.label_with_unit if spec else ""
 
-    def read(self, data: Mapping[str, Any], locator: Locator) -> Reading:
+    def read(self, data: Mapping[str, Any], locator: Locator) -> Reading[Any]:
         try:
             report = self.model.model_validate(data)
         except pydantic.ValidationError as exc:

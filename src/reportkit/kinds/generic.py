@@ -49,7 +49,7 @@ class GenericKind:
     title = "通用模板（按数据文件中的名称填入任意 docxtpl 模板）"
     locales: tuple[str, ...] = ("zh-CN", "en")
 
-    def read(self, data: Mapping[str, Any], locator: Locator) -> Reading:
+    def read(self, data: Mapping[str, Any], locator: Locator) -> Reading[Any]:
         return Reading(cast(Any, GenericReport(data, locator)))
 
     def check(self, report: GenericReport, previous: Any | None = None) -> list[Problem]:
