@@ -170,13 +170,15 @@ class Style:
 EXACT = f'<w:spacing w:before="0" w:after="0" w:line="{LINE_PITCH}" w:lineRule="exact"/>'
 # East Asian line breaking (避头尾), declared on every paragraph style, before spacing and
 # indents as CT_PPr orders them: no line starts with 。，、；：？！）》” or ends with （《“
-# (kinsoku); no punctuation hangs past the right margin (overflowPunct off: the line is
-# compressed or its last character carried over instead; reportkit.pdf hands LibreOffice,
-# which reads this property inverted, a copy that says what LibreOffice understands); a
-# quarter-character space between Chinese and Latin letters or digits (autoSpaceDE/DN, on as
-# in Word's and WPS's defaults, and as LibreOffice always sets it).
+# (kinsoku); a quarter-character space between Chinese and Latin letters or digits
+# (autoSpaceDE/DN, on as in Word's and WPS's defaults, and as LibreOffice always sets it).
+# overflowPunct is on, Word's and WPS's own default (「允许标点溢出边界」): LibreOffice reads the
+# property inverted, keeps punctuation inside the text block with it on, and with it off hangs
+# a line's last 。 past the margin and drops it from its PDFs (LibreOffice 7.4: a report
+# converted there lost 「二是宣传不够。」's 。). Word may hang a final 。 in the margin, as
+# it does in any document; no word processor loses it.
 LINE_BREAKING = (
-    '<w:kinsoku w:val="1"/><w:overflowPunct w:val="0"/>'
+    '<w:kinsoku w:val="1"/><w:overflowPunct w:val="1"/>'
     '<w:autoSpaceDE w:val="1"/><w:autoSpaceDN w:val="1"/>'
 )
 INDENT_2 = '<w:ind w:firstLineChars="200" w:firstLine="640"/>'

@@ -216,7 +216,7 @@ def test_punctuation_settings_are_declared_for_word_and_wps(tmp_path: Path) -> N
         tag: ppr.find(f"{w}{tag}").get(f"{w}val")
         for tag in ("kinsoku", "overflowPunct", "autoSpaceDE", "autoSpaceDN")
     }
-    assert values == {"kinsoku": "1", "overflowPunct": "0", "autoSpaceDE": "1", "autoSpaceDN": "1"}
+    assert values == {"kinsoku": "1", "overflowPunct": "1", "autoSpaceDE": "1", "autoSpaceDN": "1"}
     control = xml_part(out, "word/settings.xml").find(f"{w}characterSpacingControl")
     assert control.get(f"{w}val") == "compressPunctuation"
     # tables: no row splits across pages; table 二's article title and header rows keep with
@@ -429,3 +429,17 @@ def test_batch_writes_pages_pdfs_and_previews_listed_in_the_summary(tmp_path: Pa
         assert image.with_suffix(".pdf").is_file() and image.with_suffix(".html").is_file()
     failed = [r for r in rows if not r["预览"]]
     assert failed and all(not r["输出文件"] for r in failed)
+
+
+@pytest.mark.libreoffice
+def test_a_plain_libreoffice_conversion_keeps_every_full_stop(tmp_path: Path) -> None:
+    # a clerk may convert the .docx with LibreOffice themselves: with punctuation allowed to
+    # hang LibreOffice 7.4 dropped a line's final 。 from the PDF (「二是宣传不够」 lost its 。)
+    from tests.helpers import normalise, pdf_text, projection, to_pdf
+
+    docx = reportkit.render(FIXTURES / "jiangpo-2022.toml", tmp_path / "j.docx").output
+    text = normalise("".join(projection(docx)))
+    pdf = normalise(pdf_text(to_pdf(docx, tmp_path)))
+    for mark in "。，、；":
+        assert pdf.count(mark) == text.count(mark), mark
+    assert "二是宣传不够。" in pdf

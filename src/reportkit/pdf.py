@@ -8,11 +8,6 @@ making progress (no new PDF within `timeout` seconds) is ended; the file it was 
 once in a new process with the rest of its share, and fails only if it fails again. `workers=1`
 converts everything in one process.
 
-LibreOffice (7.4 and later alike) reads Word's `w:overflowPunct` inverted: "no punctuation past
-the margin" becomes hanging punctuation. Each file is therefore handed to LibreOffice as a copy
-whose `w:overflowPunct` values say what LibreOffice understands, so the PDF keeps punctuation
-inside the text block as Word does; the .docx itself is not touched.
-
 A LibreOffice profile takes over a second to create on a first start, so one is made once per
 LibreOffice installation, kept in the user's cache folder (`$XDG_CACHE_HOME/reportkit`), and
 copied for each process.
@@ -30,7 +25,6 @@ import hashlib
 import json
 import math
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -38,7 +32,6 @@ import sys
 import tempfile
 import threading
 import time
-import zipfile
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -141,7 +134,7 @@ def convert(
         work = Path(temp)
         env = {**os.environ, "HOME": temp, **write_fontconfig(work)}
         copies = {
-            _for_libreoffice(doc, work / "in" / str(n)): doc for n, doc in enumerate(documents)
+            _staged(doc, work / "in" / str(n)): doc for n, doc in enumerate(documents)
         }
         run = _Run(
             work=work,
@@ -218,30 +211,12 @@ def _ready_profile(exe: str, env: dict[str, str]) -> Path | None:
     return cached if cached.is_dir() else None
 
 
-_OVERFLOW_PUNCT = re.compile(rb'<w:overflowPunct(?: w:val="(0|1|true|false|on|off)")?/>')
-_LINE_BREAKING_PARTS = re.compile(r"word/(document|styles|header\d*|footer\d*)\.xml")
-
-
-def _for_libreoffice(doc: Path, folder: Path) -> Path:
-    """Return a copy of `doc` in `folder` (same name) whose w:overflowPunct values are swapped
-    for LibreOffice, which reads them inverted; a file that is not a zip is copied as it is
-    (LibreOffice then reports it)."""
+def _staged(doc: Path, folder: Path) -> Path:
+    """Return a copy of `doc` in a folder of its own (same name): documents of one name from
+    different folders convert side by side, and LibreOffice never writes beside the user's."""
     folder.mkdir(parents=True)
     copy = folder / doc.name
-
-    def swap(match: re.Match[bytes]) -> bytes:
-        allowed = match.group(1) in (None, b"1", b"true", b"on")
-        return b'<w:overflowPunct w:val="%s"/>' % (b"0" if allowed else b"1")
-
-    try:
-        with zipfile.ZipFile(doc) as source, zipfile.ZipFile(copy, "w") as target:
-            for item in source.infolist():
-                data = source.read(item)
-                if _LINE_BREAKING_PARTS.fullmatch(item.filename):
-                    data = _OVERFLOW_PUNCT.sub(swap, data)
-                target.writestr(item, data)
-    except (zipfile.BadZipFile, OSError, KeyError):
-        shutil.copyfile(doc, copy)
+    shutil.copyfile(doc, copy)
     return copy
 
 
