@@ -29,7 +29,14 @@ from reportkit.narrate import Narrative, narrate
 from reportkit.output import write
 from reportkit.renderer import document
 
-__version__ = distribution.version()
+
+def __getattr__(name: str) -> str:
+    # the version is read from the package metadata when asked (importlib.metadata is slow to
+    # import, and a command that does not print the version should not pay for it)
+    if name == "__version__":
+        return distribution.version()
+    raise AttributeError(f"module 'reportkit' has no attribute {name!r}")
+
 
 __all__ = [
     "DataError",

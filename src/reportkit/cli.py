@@ -20,27 +20,30 @@ import traceback
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from reportkit import api, batch, bundled, distribution, fonts, schema, sheet, skeleton, webpage
+from reportkit import distribution
 from reportkit.check import check
 from reportkit.errors import DataError, OutputError, Problem, ReportkitError
-from reportkit.fill import fill as fill_totals
 from reportkit.load import load, read_string
 from reportkit.messages import LANGS, click_text, default_language, translate
 from reportkit.model import LEVEL_LABELS, Report
 from reportkit.output import write
-from reportkit.pdf import STANDARDS, convert
+from reportkit.pdf import STANDARDS
 from reportkit.renderer import DEFAULT_TEMPLATES
+
+if TYPE_CHECKING:
+    from reportkit import batch
+
+# A command imports what it alone needs (the document libraries, the batch, spreadsheets,
+# Markdown) when it runs: `reportkit check` starts without them.
 
 INTERNAL_ERROR = 3
 STDIO = "-"  # a data file read from standard input, or a document written to standard output
@@ -154,6 +157,8 @@ class Printer:
     def summary(self, result: batch.Result) -> None:
         """Print the batch's summary table, and the problems above it: every failing agency's,
         and with --verbose every agency's warnings too."""
+        from reportkit.batch import status_text
+
         for agency in result.agencies:
             if agency.status == "failed" or self.verbosity > 0:
                 self.problems(agency.problems)
@@ -166,7 +171,7 @@ class Printer:
             output = a.output.name if a.output else ""
             table.add_row(
                 escape(a.name),
-                batch.status_text(a, self.lang),
+                status_text(a, self.lang),
                 str(len(a.errors)),
                 str(len(a.warnings)),
                 escape(output),
@@ -310,6 +315,9 @@ def build(lang: str) -> click.Group:
         pdf_standard: str,
         html: bool,
     ) -> None:
+        from reportkit import api, webpage
+        from reportkit.pdf import convert
+
         source: Report | Path = data
         if str(data) == STDIO:
             if output is None:
@@ -385,6 +393,8 @@ def build(lang: str) -> click.Group:
                 )
             else:
                 if fill:
+                    from reportkit.fill import fill as fill_totals
+
                     try:
                         for key in fill_totals(path):
                             printer.note("filled", file=path, path=key)
@@ -465,6 +475,16 @@ def build(lang: str) -> click.Group:
         totals: bool,
         template: Path | None,
     ) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        from reportkit import batch
+
         options = batch.Options(
             jobs=jobs,
             previous=previous,
@@ -506,6 +526,8 @@ def build(lang: str) -> click.Group:
     @command("fonts", "help_fonts")
     @click.pass_obj
     def fonts_command(printer: Printer) -> None:
+        from reportkit import fonts
+
         table = Table(box=box.SIMPLE)
         for code in ("col_role", "col_font", "col_installed", "col_substitute"):
             table.add_column(t(code))
@@ -562,6 +584,8 @@ def build(lang: str) -> click.Group:
         last: Path | None,
         output: Path | None,
     ) -> None:
+        from reportkit import skeleton
+
         if last is not None:
             target = output or skeleton.next_name(last, year)
             skeleton.rollover(last, target, year)
@@ -601,6 +625,8 @@ def build(lang: str) -> click.Group:
     )
     @click.pass_obj
     def sheet_export(printer: Printer, county: Path, output: Path) -> None:
+        from reportkit import sheet
+
         count, problems = sheet.export(county, output)
         printer.problems(problems)
         printer.say("sheet_exported", count=count, path=output)
@@ -612,6 +638,8 @@ def build(lang: str) -> click.Group:
     @click.argument("county", type=click.Path(path_type=Path), metavar=t("metavar_county"))
     @click.pass_obj
     def sheet_import(printer: Printer, source: Path, county: Path) -> None:
+        from reportkit import sheet
+
         notes: list[Problem] = []
         changes = sheet.import_sheet(source, county, notes)
         printer.problems(notes)
@@ -625,6 +653,8 @@ def build(lang: str) -> click.Group:
     @click.option("--county", "kind", flag_value="county", help=t("help_schema_county"))
     @click.pass_obj
     def schema_command(printer: Printer, kind: str | None) -> None:
+        from reportkit import schema
+
         document = schema.generate(kind or "report", printer.lang)  # type: ignore[arg-type]
         # UTF-8 whatever the terminal's encoding, so that `reportkit schema > x.json` works
         click.echo(json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"))
@@ -633,6 +663,10 @@ def build(lang: str) -> click.Group:
     @click.argument("topic", required=False)
     @click.pass_obj
     def docs_command(printer: Printer, topic: str | None) -> None:
+        from rich.markdown import Markdown
+
+        from reportkit import bundled
+
         topics = bundled.doc_topics()
         if topic is None:
             printer.say("docs_topics")
@@ -679,6 +713,8 @@ def build(lang: str) -> click.Group:
     @click.option("--force", is_flag=True, help=t("help_overwrite"))
     @click.pass_obj
     def template_export(printer: Printer, output: Path | None, locale: str, force: bool) -> None:
+        from reportkit import bundled
+
         path = bundled.export_template(output, locale, overwrite=force)
         printer.say("template_exported", path=path)
 
