@@ -22,7 +22,9 @@ Candidates. Comparing every pair of a county's paragraphs is quadratic: 8,000 pa
 - each text is cut into its overlapping 3-grams (tokens), a repeated one numbered by
   occurrence;
 - a text's signature is its rarest tokens among those another text has too (ordered by how
-  many texts have them, then by the token: one order for every text): max(16, ⌈|a|/8⌉) of them;
+  many texts have them, then by the token: one order for every text): max(16, ⌈|a|/8⌉) of them
+  at most, leaving out tokens that more than 32 texts have, but for the 4 rarest (a text made
+  of set phrases only still has a signature, and its near copies share it);
 - a and b are candidates when their lengths can be alike (9·|a| ≤ 11·|b| and 9·|b| ≤ 11·|a|)
   and b has a token of a's signature, or a has a token of b's;
 - candidates are decided by the similarity itself.
@@ -52,7 +54,9 @@ from typing import Any
 SIMILAR = 0.9  # texts at least this alike are 雷同 (as the fraction 9/10 in the integer tests)
 SHORT = 30  # shorter texts (sub-heads, set phrases) are not compared
 Q = 3  # characters per token
-SIGNATURE = 16  # tokens in a text's signature
+SIGNATURE = 16  # tokens in a text's signature, at most (more for texts over 128 characters)
+COMMON = 32  # a token more texts have is left out of signatures, but for the FEWEST rarest
+FEWEST = 4
 VERSION = "lcs-0.9-30-q3-s16"  # of the definition: what a cached finding was computed with
 
 
@@ -83,9 +87,9 @@ def _lengths_fit(m: int, n: int) -> bool:
 def tokens(text: str) -> list[str]:
     """Return the text's 3-grams, a repeated one numbered by occurrence (``abc``, ``abc#1``…)."""
     grams = [text[i : i + Q] for i in range(len(text) - Q + 1)]
-    counts = Counter(grams)
-    if len(counts) == len(grams):
+    if len(set(grams)) == len(grams):
         return grams
+    counts = Counter(grams)
     return list(counts) + [f"{g}#{k}" for g, c in counts.items() if c > 1 for k in range(1, c)]
 
 
@@ -111,29 +115,29 @@ class Index:
         kept = sorted((i for i, t in enumerate(self.texts) if len(t) >= SHORT), key=self._length)
         self._outer = kept
         self._inner = {i: k for k, i in enumerate(kept)}
-        self._lengths = [len(self.texts[i]) for i in kept]
-        grams = [tokens(self.texts[i]) for i in kept]
+        self._kept = [self.texts[i] for i in kept]
+        self._lengths = [len(text) for text in self._kept]
+        grams = [tokens(text) for text in self._kept]  # for the two passes below only
         frequency: Counter[str] = Counter()
         for found in grams:
             frequency.update(found)
         rarity = frequency.__getitem__
         # A text's signature: its rarest tokens that another text has too (rarest first, then
-        # by the token: one order for all texts).
+        # by the token: one order for all texts), leaving out common ones but for the fewest.
         self._signatures: list[list[str]] = []
         self._signed: dict[str, list[int]] = {}  # token → the texts whose signature has it
-        for k, found in enumerate(grams):
-            shared = sorted(t for t in found if frequency[t] > 1)
-            shared.sort(key=rarity)
-            signature = shared[: max(SIGNATURE, -(-self._lengths[k] // 8))]
+        for k, ordered in enumerate(grams):
+            ordered.sort()
+            ordered.sort(key=rarity)
+            shared = bisect_right(ordered, 1, key=rarity)  # tokens no other text has come first
+            size = max(SIGNATURE, -(-self._lengths[k] // 8))
+            end = min(len(ordered), shared + size)
+            rare = bisect_right(ordered, COMMON, shared, end, key=rarity)
+            signature = ordered[shared : min(end, max(rare, shared + FEWEST))]
             self._signatures.append(signature)
             for token in signature:
                 self._signed.setdefault(token, []).append(k)
-        self._having: dict[str, list[int]] = {}  # signature token → the texts that have it
-        signed = self._signed
-        for k, found in enumerate(grams):
-            for token in found:
-                if token in signed:
-                    self._having.setdefault(token, []).append(k)
+            grams[k] = []
 
     def _length(self, i: int) -> int:
         return len(self.texts[i])
@@ -146,23 +150,41 @@ class Index:
         m = self._lengths[k]
         return bisect_left(self._lengths, -(-9 * m // 11)), bisect_right(self._lengths, 11 * m // 9)
 
-    def _candidates(self, k: int, both: bool = True) -> set[int]:
-        """Return the inner numbers of the texts that may be alike to inner text k: the texts of
-        fitting length that have a token of its signature and, when `both`, those whose
-        signature has one of its tokens (a pair's candidacy is then the same asked from either
-        text; asking every text, the first way alone finds every candidate pair)."""
+    def _signers(self, k: int) -> set[int]:
+        """Return the texts of fitting length whose signature has a token of inner text k."""
         low, high = self._window(k)
         found: set[int] = set()
-        having, signed = self._having, self._signed
-        for token in self._signatures[k]:
-            ids = having[token]
-            found.update(ids[bisect_left(ids, low) : bisect_left(ids, high)])
-        for token in tokens(self.texts[self._outer[k]]) if both else ():
-            signers = signed.get(token)
-            if signers is not None:
-                found.update(signers[bisect_left(signers, low) : bisect_left(signers, high)])
+        signed = self._signed
+        for token in tokens(self._kept[k]):
+            ids = signed.get(token)
+            if ids is not None:
+                found.update(ids[bisect_left(ids, low) : bisect_left(ids, high)])
         found.discard(k)
         return found
+
+    def _having(self, asked: Collection[int]) -> dict[int, set[int]]:
+        """Return, for each inner text asked about, the texts of fitting length that have a
+        token of its signature (one pass over every text's tokens)."""
+        wanted: dict[str, list[int]] = {}
+        for k in asked:
+            for token in self._signatures[k]:
+                wanted.setdefault(token, []).append(k)
+        found: dict[int, set[int]] = {k: set() for k in asked}
+        for j, text in enumerate(self._kept):
+            for token in set(tokens(text)).intersection(wanted):
+                for k in wanted[token]:
+                    found[k].add(j)
+        for k in asked:
+            low, high = self._window(k)
+            found[k] = {j for j in found[k] if low <= j < high and j != k}
+        return found
+
+    def _candidates(self, asked: Collection[int]) -> dict[int, set[int]]:
+        """Return, for each inner text asked about, the texts that may be alike to it: those of
+        fitting length whose signature has one of its tokens, or that have a token of its
+        signature (a pair's candidacy is the same from either text)."""
+        having = self._having(asked)
+        return {k: self._signers(k) | having[k] for k in asked}
 
     def _alike(self, k: int, candidates: list[int]) -> list[tuple[int, float]]:
         """Return the candidates alike to inner text k, with how alike (sifted in rapidfuzz's
@@ -171,8 +193,8 @@ class Index:
             return []
         from rapidfuzz import process
 
-        text = self.texts[self._outer[k]]
-        choices = [self.texts[self._outer[j]] for j in candidates]
+        text = self._kept[k]
+        choices = [self._kept[j] for j in candidates]
         near = process.extract(
             text, choices, scorer=_indel().normalized_similarity, score_cutoff=0.899, limit=None
         )
@@ -189,7 +211,7 @@ class Index:
         k = self._inner.get(i)
         if k is None:
             return []
-        candidates = sorted(self._candidates(k))
+        candidates = sorted(self._candidates([k])[k])
         if among is not None:
             candidates = [j for j in candidates if self._outer[j] in among]
         found = [Match(self._outer[j], ratio) for j, ratio in self._alike(k, candidates)]
@@ -198,21 +220,26 @@ class Index:
     def pairs(self, touching: Iterable[int] | None = None) -> list[tuple[int, int, float]]:
         """Return every alike pair (i < j, ratio) once, sorted; with `touching`, only the pairs
         with at least one text in it."""
-        every = touching is None
-        asked: Iterable[int] = range(len(self._outer))
-        if touching is not None:
-            asked = sorted({self._inner[i] for i in touching if i in self._inner})
-        todo: dict[int, list[int]] = {}  # each candidate pair once, by its lower inner number
-        for k in asked:
-            for j in self._candidates(k, both=not every):
-                low, high = (k, j) if k < j else (j, k)
-                todo.setdefault(low, []).append(high)
-        found = []
-        for k, candidates in todo.items():
-            for j, ratio in self._alike(k, sorted(set(candidates))):
+        if touching is None:
+            # every text asked: each pair's two directions are found from its two texts
+            candidates = {k: self._signers(k) for k in range(len(self._kept))}
+        else:
+            candidates = self._candidates(
+                sorted({self._inner[i] for i in touching if i in self._inner})
+            )
+        todo: dict[int, set[int]] = {}  # each candidate pair once, under its lower number
+        for k, found in candidates.items():
+            for j in found:
+                if k < j:
+                    todo.setdefault(k, set()).add(j)
+                else:
+                    todo.setdefault(j, set()).add(k)
+        pairs = []
+        for k, found in todo.items():
+            for j, ratio in self._alike(k, sorted(found)):
                 i, o = self._outer[k], self._outer[j]
-                found.append((min(i, o), max(i, o), ratio))
-        return sorted(found)
+                pairs.append((min(i, o), max(i, o), ratio))
+        return sorted(pairs)
 
 
 def index(texts: Sequence[str]) -> Index:
