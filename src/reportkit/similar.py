@@ -165,18 +165,19 @@ class Index:
     def _having(self, asked: Collection[int]) -> dict[int, set[int]]:
         """Return, for each inner text asked about, the texts of fitting length that have a
         token of its signature (one pass over every text's tokens)."""
-        wanted: dict[str, list[int]] = {}
-        for k in asked:
-            for token in self._signatures[k]:
-                wanted.setdefault(token, []).append(k)
-        found: dict[int, set[int]] = {k: set() for k in asked}
+        wanted = {token for k in asked for token in self._signatures[k]}
+        postings: dict[str, list[int]] = {token: [] for token in wanted}
         for j, text in enumerate(self._kept):
-            for token in set(tokens(text)).intersection(wanted):
-                for k in wanted[token]:
-                    found[k].add(j)
+            for token in wanted.intersection(tokens(text)):
+                postings[token].append(j)
+        found: dict[int, set[int]] = {}
         for k in asked:
             low, high = self._window(k)
-            found[k] = {j for j in found[k] if low <= j < high and j != k}
+            found[k] = set()
+            for token in self._signatures[k]:
+                ids = postings[token]
+                found[k].update(ids[bisect_left(ids, low) : bisect_left(ids, high)])
+            found[k].discard(k)
         return found
 
     def _candidates(self, asked: Collection[int]) -> dict[int, set[int]]:
@@ -220,13 +221,16 @@ class Index:
     def pairs(self, touching: Iterable[int] | None = None) -> list[tuple[int, int, float]]:
         """Return every alike pair (i < j, ratio) once, sorted; with `touching`, only the pairs
         with at least one text in it."""
-        if touching is None:
+        asked = None if touching is None else {self._inner[i] for i in touching if i in self._inner}
+        if asked is None or 2 * len(asked) >= len(self._kept):
             # every text asked: each pair's two directions are found from its two texts
             candidates = {k: self._signers(k) for k in range(len(self._kept))}
+            if asked is not None:  # then only the pairs touching the texts asked about
+                candidates = {
+                    k: found if k in asked else found & asked for k, found in candidates.items()
+                }
         else:
-            candidates = self._candidates(
-                sorted({self._inner[i] for i in touching if i in self._inner})
-            )
+            candidates = self._candidates(sorted(asked))
         todo: dict[int, set[int]] = {}  # each candidate pair once, under its lower number
         for k, found in candidates.items():
             for j in found:
