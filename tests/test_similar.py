@@ -383,3 +383,21 @@ def test_the_batch_keeps_signatures_and_compares_nothing_when_nothing_changed(
     undone = batch.run(county, tmp_path / "out")
     assert findings(undone.agencies) == {}
     assert records.get("gonghe.toml").extra[batch.SIMILAR_KEY]["alike"] == {}  # type: ignore[union-attr]
+
+
+def test_a_record_not_as_the_batch_writes_it_is_compared_again(tmp_path: Path) -> None:
+    made = make_county(tmp_path / "county", 6, seed=9, copy_every=2)
+    records = Records(tmp_path / "out")
+    agencies, inherited = read_county(made.folder)
+    batch.similar_across(agencies, inherited, records)
+    expected = findings(agencies)
+    assert expected
+    persist(agencies, records)
+    for agency in agencies:
+        record = records.get(agency.data.name)
+        assert record is not None
+        record.extra[batch.SIMILAR_KEY]["alike"] = {"x": [[1]], "y": 3}
+        records.put(record)
+    agencies, inherited = read_county(made.folder)
+    batch.similar_across(agencies, inherited, records)
+    assert findings(agencies) == expected

@@ -288,11 +288,18 @@ def similar_across(
         record = records.get(name) if records is not None else None
         cached = record.extra.get(SIMILAR_KEY) if record is not None else None
         if isinstance(cached, dict) and cached.get("signature") == signatures[name]:
+            try:
+                pairs = [
+                    (digest, str(other), float(ratio))
+                    for digest, found in dict(cached.get("alike", {})).items()
+                    for other, ratio in found
+                ]
+            except (TypeError, ValueError):  # a record not as the batch writes it: compare
+                continue
             known.update(digest for _, digest in paragraphs[name])
-            for digest, found in cached.get("alike", {}).items():
-                for other, ratio in found:
-                    if other in texts:  # texts of this run only
-                        link(digest, other, ratio)
+            for digest, other, ratio in pairs:
+                if other in texts:  # texts of this run only
+                    link(digest, other, ratio)
     unknown = [digest for digest in texts if digest not in known]
     if unknown:
         digests = list(texts)
