@@ -4,6 +4,7 @@ Run by hand (not part of the test suite), from the repository root:
 
     python benchmarks/bench_county.py                    # N = 30, 1,000 and 5,000; 3 rounds
     python benchmarks/bench_county.py --sizes 30,1000 --rounds 5
+    python benchmarks/bench_county.py --large-batches     # also `batch` of 5,000 (minutes)
 
 It writes a synthetic county (tests/synthetic.py: seeded; varied figures, names, villages and
 narrative; a deliberate near copy in about one agency of 40) and prints, each a median of the
@@ -177,10 +178,12 @@ def engine_against_docxtpl(rounds: int) -> tuple[float, float]:
     return a, b
 
 
-def yoy_56k(folder: Path) -> float:
+def yoy_56k(folder: Path) -> tuple[float, float]:
     """Return the seconds of `check` on a report whose 56,000-character paragraph is also, with
-    one figure changed, in last year's file."""
-    from reportkit.check import check
+    one figure changed, in last year's file: the whole call (reading both files included), and
+    rule S alone."""
+    from reportkit.check import Years, check, rule_similar
+    from reportkit.load import load
 
     rng = random.Random(56)
     chars = [chr(0x4E00 + i) for i in range(3000)]
@@ -197,9 +200,14 @@ def yoy_56k(folder: Path) -> float:
         files.append(path)
     start = time.perf_counter()
     problems = check(files[1], previous=files[0])
-    elapsed = time.perf_counter() - start
+    whole = time.perf_counter() - start
     assert any(p.rule == "S" for p in problems)
-    return elapsed
+    this, last = load(files[1]), load(files[0])
+    start = time.perf_counter()
+    found = list(rule_similar(Years(this, this, this, last)))
+    alone = time.perf_counter() - start
+    assert found
+    return whole, alone
 
 
 def main() -> None:
@@ -208,6 +216,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--stages-child", type=int)
     parser.add_argument("--pdf", action="store_true")
+    parser.add_argument(
+        "--large-batches", action="store_true", help="also the whole batch for N over 1,000"
+    )
     args = parser.parse_args()
     if args.stages_child:
         print(json.dumps(stages(args.stages_child, args.pdf)))
@@ -242,9 +253,13 @@ def main() -> None:
             [command("render", str(fixture), "-o", str(folder / "j.docx")) for _ in range(5)]
         )
         results["check FILE"] = median([command("check", str(fixture)) for _ in range(5)])
-        results["雷同 56,000 characters"] = median([yoy_56k(folder) for _ in range(3)])
+        yoy = [yoy_56k(folder) for _ in range(3)]
+        results["雷同 56,000 characters"] = median([alone for _, alone in yoy])
+        results["check, 56,000 characters"] = median([whole for whole, _ in yoy])
         for n in sorted({30, 100, 1000, *sizes}):
             rounds = 1 if n >= 5000 else args.rounds
+            if n > 1000 and not args.large_batches:
+                continue
             first, again = batch_times(n, rounds, folder)
             results[f"batch {n}"], results[f"batch {n} unchanged"] = first, again
             print(f"batch {n:>5}: {first:7.2f} s, again unchanged {again:6.2f} s", flush=True)

@@ -317,14 +317,14 @@ def rule_similar(years: Years) -> Iterator[Problem]:
     old = [(path, plain(b.lead + b.text)) for path, b in years.previous.narrative()]
     new = [(path, plain(b.lead + b.text)) for path, b in years.given.narrative()]
     texts = Index([text for _, text in old] + [text for _, text in new])
-    last_year = range(len(old))
+    first: dict[int, tuple[int, float]] = {}  # this year's paragraph → last year's first alike
+    for i, j, ratio in texts.pairs(range(len(old), len(old) + len(new))):
+        if i < len(old) <= j and (j not in first or i < first[j][0]):
+            first[j] = (i, ratio)
     for number, (path, _) in enumerate(new, start=len(old)):
-        found = texts.matches(number, among=last_year)
-        if found:
-            first = found[0]
-            yield _similar(
-                years.given, path, old[first.other][0], first.ratio, _name(years.previous)
-            )
+        if number in first:
+            other, ratio = first[number]
+            yield _similar(years.given, path, old[other][0], ratio, _name(years.previous))
 
 
 def _name(report: Report) -> str:

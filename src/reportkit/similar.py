@@ -190,11 +190,13 @@ class Index:
     def _alike(self, k: int, candidates: list[int]) -> list[tuple[int, float]]:
         """Return the candidates alike to inner text k, with how alike (sifted in rapidfuzz's
         C++ loop, then decided exactly by `similarity`)."""
-        if not candidates:
-            return []
+        text = self._kept[k]
+        if len(candidates) < 8 or len(text) > 2000:
+            # few, or long: one by one (rapidfuzz strips a common prefix and suffix first)
+            pairs = [(j, similarity(text, self._kept[j])) for j in candidates]
+            return [(j, ratio) for j, ratio in pairs if ratio]
         from rapidfuzz import process
 
-        text = self._kept[k]
         choices = [self._kept[j] for j in candidates]
         near = process.extract(
             text, choices, scorer=_indel().normalized_similarity, score_cutoff=0.899, limit=None
