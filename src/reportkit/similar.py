@@ -36,7 +36,8 @@ spoils at most 3 tokens, so a pair within ⌊(|signature| − 1)/3⌋ edits (5 f
 always a candidate; beyond that a pair is missed only if every signature token of both texts
 is spoiled by the other's edits. On texts built to be hard (random characters, edits scattered
 evenly at up to 12%, tests/test_similar.py) 98–100% of the pairs at 0.90–0.92 and every pair
-above are found; every deliberate copy of the synthetic county and of the fixtures is. An exact
+above are found; on the fixtures and a synthetic county, every pair that comparing all pairs
+finds. An exact
 filter (prefix filtering, which needs the rarest 55% of a text's 3-grams at this threshold)
 was measured 8 times slower on the synthetic county, and grows with its square: set phrases
 reach every prefix.
@@ -57,7 +58,8 @@ Q = 3  # characters per token
 SIGNATURE = 16  # tokens in a text's signature, at most (more for texts over 128 characters)
 COMMON = 32  # a token more texts have is left out of signatures, but for the FEWEST rarest
 FEWEST = 4
-VERSION = "lcs-0.9-30-q3-s16"  # of the definition: what a cached finding was computed with
+# of the definition and the candidates: what a cached finding was computed with
+VERSION = "lcs-0.9-30;q3-s16-c32-f4"
 
 
 def similarity(a: str, b: str) -> float:
