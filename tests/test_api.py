@@ -20,7 +20,9 @@ def test_all_is_sorted_and_complete() -> None:
         if not n.startswith("_") and n not in {"annotations", "version", "PackageNotFoundError"}
     }
     modules = {n for n in public if type(getattr(reportkit, n)).__name__ == "module"}
-    assert set(reportkit.__all__) - {"__version__"} == public - modules
+    lazy = set(reportkit._LAZY)  # loaded when first asked for
+    assert set(reportkit.__all__) - {"__version__"} == (public - modules) | lazy
+    assert all(callable(getattr(reportkit, name)) for name in lazy)
     assert reportkit.__version__ == "0.1.0"
 
 

@@ -18,6 +18,9 @@ or goes stage by stage::
     reportkit.write(reportkit.document(report, narrative), "jiangpo-2022.docx")
 """
 
+import importlib as _importlib
+import typing as _typing
+
 from reportkit import distribution
 from reportkit.api import Result, render
 from reportkit.check import check
@@ -28,15 +31,33 @@ from reportkit.errors import (
     ReportkitError,
     TemplateError,
 )
-from reportkit.importer import Imported, import_report
 from reportkit.load import load, parse
 from reportkit.model import Report
 from reportkit.narrate import Narrative, narrate
 from reportkit.output import write
 from reportkit.renderer import document
-from reportkit.review import check_document
 
-__version__ = distribution.version()
+if _typing.TYPE_CHECKING:
+    from reportkit.importer import Imported, import_report
+    from reportkit.review import check_document
+
+# reading published reports needs the PDF, HTML and Word libraries: loaded when first asked for
+_LAZY = {
+    "Imported": "reportkit.importer",
+    "import_report": "reportkit.importer",
+    "check_document": "reportkit.review",
+}
+
+
+def __getattr__(name: str) -> _typing.Any:
+    # the version is read from the package metadata when asked (importlib.metadata is slow to
+    # import, and a command that does not print the version should not pay for it)
+    if name == "__version__":
+        return distribution.version()
+    if name in _LAZY:
+        return getattr(_importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'reportkit' has no attribute {name!r}")
+
 
 __all__ = [
     "DataError",

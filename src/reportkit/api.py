@@ -15,7 +15,6 @@ from typing import Any
 
 from reportkit.check import check, run_rules
 from reportkit.errors import DataError, OutputError, Problem, Sorted
-from reportkit.lint import check_template
 from reportkit.load import last_year, read
 from reportkit.model import Report
 from reportkit.narrate import narrate
@@ -104,6 +103,8 @@ def render_bytes(
     if isinstance(report, OfKind):
         return _kind_bytes(report, template, previous, force, extra_marks)
     if template is not None:  # a restyled template: every problem of it, before any render
+        from reportkit.lint import check_template
+
         check_template(template)
     try:
         last = last_year(report, previous)

@@ -32,9 +32,9 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, Literal
 
-from reportkit import distribution, webpage
+from reportkit import distribution, similar, webpage
 from reportkit.aggregate import aggregate, write_totals
-from reportkit.check import SHORT, alike, check, plain
+from reportkit.check import check, plain
 from reportkit.errors import DataError, OutputError, Problem, ReportkitError, Sorted
 from reportkit.lint import check_template
 from reportkit.load import (
@@ -58,6 +58,7 @@ from reportkit.pdf import Standard, convert
 from reportkit.preview import previews
 from reportkit.records import FolderLock, Records
 from reportkit.renderer import default_template, document, header_marks
+from reportkit.similar import SHORT
 
 TABLE_RULES = frozenset({"A", "B", "C", "T4", "MAX"})
 SUMMARY = "summary.csv"
@@ -76,6 +77,7 @@ class Agency(Sorted):
     output: Path | None = None
     status: Status = "failed"
     digest: str = ""
+    similar: dict[str, Any] = field(default_factory=dict)  # 雷同 signature, for its record
 
     @property
     def name(self) -> str:
@@ -244,40 +246,112 @@ def _digest(agency: Agency, options: Options, common: bytes) -> str:
 # 雷同 across agencies
 
 
-def similar_across(agencies: Sequence[Agency], inherited: set[str]) -> None:
-    """Add a warning to each agency whose narrative paragraph is (nearly) the same as another
-    agency's; paragraphs inherited from the county's shared file (`inherited`) are left out."""
-    seen: list[tuple[str, Agency, str]] = []
-    for agency in agencies:
-        if agency.report is None:
-            continue
+SIMILAR_KEY = "similar"  # where an agency's record (Record.extra) keeps its 雷同 signature
+
+
+def similar_across(
+    agencies: Sequence[Agency], inherited: set[str], records: Records | None = None
+) -> None:
+    """Add a warning to each agency whose narrative paragraph is (nearly) the same as an earlier
+    agency's (the first such paragraph, in the agencies' order); paragraphs inherited from the
+    county's shared file (`inherited`) are left out. What "the same" means is defined in
+    `reportkit.similar`.
+
+    Texts are compared once however many agencies have them. With `records` (the output
+    folder's, from earlier runs), an agency whose paragraphs are as its record's signature says
+    is not compared again: its record lists, for each of its texts, the other texts found alike
+    to it. Only the texts of agencies that changed (or have no record) are compared, with every
+    text, through the index. This finds every pair: of two texts, the one that appeared later
+    was compared with the other when it appeared (its agency had changed), and the pair was
+    kept in that agency's record. Each agency's `similar` is what its record keeps next.
+    """
+    present = [a for a in agencies if a.report is not None]
+    paragraphs: dict[str, list[tuple[str, str]]] = {}  # (path, text digest), by data file
+    texts: dict[str, str] = {}  # normalised text, by digest
+    for agency in present:
+        assert agency.report is not None
+        kept = []
         for path, block in agency.report.narrative():
             text = plain(block.lead + block.text)
-            if len(text) < SHORT or text in inherited:
+            if len(text) >= SHORT and text not in inherited:
+                digest = similar.text_digest(text)
+                texts[digest] = text
+                kept.append((path, digest))
+        paragraphs[agency.data.name] = kept
+    signatures = {name: similar.signature(kept) for name, kept in paragraphs.items()}
+
+    alike: dict[str, dict[str, float]] = {}  # text digest → alike text digests → ratio
+
+    def link(one: str, other: str, ratio: float) -> None:
+        alike.setdefault(one, {})[other] = ratio
+        alike.setdefault(other, {})[one] = ratio
+
+    known: set[str] = set()  # texts whose alike texts are all known, from records
+    for name in paragraphs:
+        record = records.get(name) if records is not None else None
+        cached = record.extra.get(SIMILAR_KEY) if record is not None else None
+        if isinstance(cached, dict) and cached.get("signature") == signatures[name]:
+            try:
+                pairs = [
+                    (digest, str(other), float(ratio))
+                    for digest, found in dict(cached.get("alike", {})).items()
+                    for other, ratio in found
+                ]
+            except (TypeError, ValueError):  # a record not as the batch writes it: compare
                 continue
-            for other_text, other, other_path in seen:
-                if other is agency:
-                    continue
-                ratio = alike(text, other_text)
-                if ratio:
-                    file, line = agency.report.where(*path.split("[")[0].split("."))
-                    agency.problems.append(
-                        Problem(
-                            "similar_agency",
-                            {
-                                "other": other.name,
-                                "where": other_path,
-                                "percent": int(ratio * 100),
-                            },
-                            file=file,
-                            path=path,
-                            line=line,
-                            rule="S",
-                            severity="warning",
-                        )
-                    )
-                    break
-            seen.append((text, agency, path))
+            known.update(digest for _, digest in paragraphs[name])
+            for digest, other, ratio in pairs:
+                if other in texts:  # texts of this run only
+                    link(digest, other, ratio)
+    unknown = [digest for digest in texts if digest not in known]
+    if unknown:
+        digests = list(texts)
+        numbers = {digest: i for i, digest in enumerate(digests)}
+        index = similar.index([texts[digest] for digest in digests])
+        for i, j, ratio in index.pairs(numbers[digest] for digest in unknown):
+            link(digests[i], digests[j], ratio)
+
+    # a paragraph's warning names the first alike paragraph of an earlier agency, in order
+    first: dict[str, tuple[int, int, str]] = {}  # text digest → its first (agency, paragraph)
+    for position, agency in enumerate(present):
+        for number, (path, digest) in enumerate(paragraphs[agency.data.name]):
+            first.setdefault(digest, (position, number, path))
+    for position, agency in enumerate(present):
+        assert agency.report is not None
+        name = agency.data.name
+        for path, digest in paragraphs[name]:
+            earlier = [
+                (*first[other], ratio)
+                for other, ratio in [(digest, 1.0), *alike.get(digest, {}).items()]
+                if first[other][0] < position
+            ]
+            if not earlier:
+                continue
+            where, _, other_path, ratio = min(earlier)
+            file, line = agency.report.where(*path.split("[")[0].split("."))
+            agency.problems.append(
+                Problem(
+                    "similar_agency",
+                    {
+                        "other": present[where].name,
+                        "where": other_path,
+                        "percent": int(ratio * 100),
+                    },
+                    file=file,
+                    path=path,
+                    line=line,
+                    rule="S",
+                    severity="warning",
+                )
+            )
+        agency.similar = {
+            "signature": signatures[name],
+            "alike": {
+                digest: sorted([other, ratio] for other, ratio in alike[digest].items())
+                for digest in sorted({d for _, d in paragraphs[name]})
+                if digest in alike
+            },
+        }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -292,6 +366,7 @@ class Job:
     template: Path | None
     previous: Path | None = None  # last year's data file, for the year-over-year sentences
     digest: str = ""  # of the inputs, for the agency's record
+    extra: dict[str, Any] = field(default_factory=dict)  # kept with the record (Record.extra)
 
 
 def render_job(job: Job) -> list[Problem]:
@@ -310,7 +385,7 @@ def render_job(job: Job) -> list[Problem]:
         last = load_any(job.previous) if job.previous else None
         last = last if isinstance(last, Report) else None  # 2019 format: no yoy sentences
         write(document(report, narrate(report, previous=last), job.template, job.marks), job.output)
-        records.written(job.data.name, job.digest, job.output)
+        records.written(job.data.name, job.digest, job.output, **job.extra)
     except ReportkitError as exc:
         return exc.problems
     except Exception as exc:  # a bug, or the machine: this agency's problem, not the county's
@@ -339,7 +414,7 @@ def run(
     own_rulebooks = agency_rulebooks_allowed(county)
     for agency in agencies:
         _read(agency, options, own_rulebooks)
-    similar_across(agencies, inherited)
+    similar_across(agencies, inherited, None if options.rebuild else Records(out_dir))
     _assign_outputs(agencies, out_dir)  # two agencies writing one file stop the run here
     if options.template is not None:  # a report must never be written over the template
         template = options.template.resolve()
@@ -379,11 +454,17 @@ def _write(
             and record.holds(out_dir)
         ):
             agency.status = "unchanged"
+            if agency.similar and record.extra.get(SIMILAR_KEY) != agency.similar:
+                record.extra[SIMILAR_KEY] = agency.similar  # its pairs changed with others
+                records.put(record)
             continue
         marks = header_marks(agency.report, bool(agency.errors))
         agency.status = "rendered"  # planned; the job's outcome decides
         last = Path(agency.last.source) if agency.last else None
-        job = Job(agency.data, agency.output, tuple(marks), options.template, last, agency.digest)
+        extra = {SIMILAR_KEY: agency.similar} if agency.similar else {}
+        job = Job(
+            agency.data, agency.output, tuple(marks), options.template, last, agency.digest, extra
+        )
         jobs.append((agency, job))
 
     planned = {id(agency) for agency, _ in jobs}

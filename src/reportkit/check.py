@@ -37,7 +37,6 @@ others are named in one warning, with the parts that stopped them.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import tomllib
 import unicodedata
@@ -60,9 +59,9 @@ from reportkit.model import (
     Report,
 )
 from reportkit.narrate import sentence_problems
-
-SIMILAR = 0.9  # paragraphs this similar to last year's are 雷同
-SHORT = 30  # shorter paragraphs (sub-heads, set phrases) are not compared
+from reportkit.similar import SHORT as SHORT  # shorter paragraphs are not compared
+from reportkit.similar import SIMILAR as SIMILAR  # paragraphs this alike are 雷同
+from reportkit.similar import Index, similarity
 
 
 @dataclass(frozen=True)
@@ -357,20 +356,21 @@ def _row_label(key: str) -> str:
 
 
 def rule_similar(years: Years) -> Iterator[Problem]:
-    """S (雷同): a narrative paragraph identical or nearly identical to one of last year's."""
+    """S (雷同): a narrative paragraph identical or nearly identical to one of last year's (the
+    first of last year's, in order, that is alike: see `reportkit.similar`)."""
     if years.previous is None:
         return
     old = [(path, plain(b.lead + b.text)) for path, b in years.previous.narrative()]
-    old = [(path, text) for path, text in old if len(text) >= SHORT]
-    for path, block in years.given.narrative():
-        text = plain(block.lead + block.text)
-        if len(text) < SHORT:
-            continue
-        for old_path, old_text in old:
-            ratio = alike(text, old_text)
-            if ratio:
-                yield _similar(years.given, path, old_path, ratio, _name(years.previous))
-                break
+    new = [(path, plain(b.lead + b.text)) for path, b in years.given.narrative()]
+    texts = Index([text for _, text in old] + [text for _, text in new])
+    first: dict[int, tuple[int, float]] = {}  # this year's paragraph → last year's first alike
+    for i, j, ratio in texts.pairs(range(len(old), len(old) + len(new))):
+        if i < len(old) <= j and (j not in first or i < first[j][0]):
+            first[j] = (i, ratio)
+    for number, (path, _) in enumerate(new, start=len(old)):
+        if number in first:
+            other, ratio = first[number]
+            yield _similar(years.given, path, old[other][0], ratio, _name(years.previous))
 
 
 def _name(report: AnyReport) -> str:
@@ -384,12 +384,9 @@ def plain(text: str) -> str:
 
 
 def alike(text: str, other: str) -> float:
-    """Return how alike two paragraphs are (difflib's ratio) when they are 雷同, else 0."""
-    matcher = difflib.SequenceMatcher(None, text, other, autojunk=False)
-    if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
-        return 0.0  # the cheap upper bounds already rule it out
-    ratio = matcher.ratio()
-    return ratio if ratio >= SIMILAR else 0.0
+    """Return how alike two paragraphs are when they are 雷同, else 0 (normalised by `plain`;
+    the measure is defined in `reportkit.similar`)."""
+    return similarity(text, other)
 
 
 def _similar(report: AnyReport, path: str, old_path: str, ratio: float, source: str) -> Problem:

@@ -20,42 +20,30 @@ import traceback
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from reportkit import (
-    api,
-    batch,
-    bundled,
-    distribution,
-    fonts,
-    importer,
-    kinds,
-    review,
-    schema,
-    sheet,
-    skeleton,
-    webpage,
-)
-from reportkit.adopt import adopt
+from reportkit import distribution
 from reportkit.check import check
 from reportkit.errors import DataError, OutputError, Problem, ReportkitError
-from reportkit.fill import fill as fill_totals
-from reportkit.lint import lint
-from reportkit.load import load, read_string
+from reportkit.load import is_published, load, read_string
 from reportkit.messages import LANGS, click_text, default_language, translate
 from reportkit.model import LEVEL_LABELS, Report
 from reportkit.output import write
-from reportkit.pdf import STANDARDS, convert
+from reportkit.pdf import STANDARDS
 from reportkit.renderer import DEFAULT_TEMPLATES
+
+if TYPE_CHECKING:
+    from reportkit import batch
+
+# A command imports what it alone needs (the document libraries, the batch, spreadsheets,
+# Markdown) when it runs: `reportkit check` starts without them.
 
 INTERNAL_ERROR = 3
 STDIO = "-"  # a data file read from standard input, or a document written to standard output
@@ -169,6 +157,8 @@ class Printer:
     def summary(self, result: batch.Result) -> None:
         """Print the batch's summary table, and the problems above it: every failing agency's,
         and with --verbose every agency's warnings too."""
+        from reportkit.batch import status_text
+
         for agency in result.agencies:
             if agency.status == "failed" or self.verbosity > 0:
                 self.problems(agency.problems)
@@ -181,7 +171,7 @@ class Printer:
             output = a.output.name if a.output else ""
             table.add_row(
                 escape(a.name),
-                batch.status_text(a, self.lang),
+                status_text(a, self.lang),
                 str(len(a.errors)),
                 str(len(a.warnings)),
                 escape(output),
@@ -325,6 +315,9 @@ def build(lang: str) -> click.Group:
         pdf_standard: str,
         html: bool,
     ) -> None:
+        from reportkit import api, webpage
+        from reportkit.pdf import convert
+
         source: Report | Path = data
         if str(data) == STDIO:
             if output is None:
@@ -390,10 +383,12 @@ def build(lang: str) -> click.Group:
     ) -> None:
         problems: list[Problem] = []
         passed = []
-        if fill and any(importer.is_report_file(path) for path in data):
+        if fill and any(is_published(path) for path in data):
             raise click.UsageError(t("published_no_fill"))
         last: Any = previous
-        if previous is not None and importer.is_report_file(previous):
+        if previous is not None and is_published(previous):
+            from reportkit import review
+
             try:  # last year's published report, read once for every report checked
                 last = review.previous_report(previous)
             except DataError as exc:
@@ -407,10 +402,14 @@ def build(lang: str) -> click.Group:
                 found = reading.problems + (
                     check(reading.report, last) if reading.report is not None else []
                 )
-            elif importer.is_report_file(path):  # a published report, checked as it stands
+            elif is_published(path):  # a published report, checked as it stands
+                from reportkit import review
+
                 found = review.check_document(path, last)
             else:
                 if fill:
+                    from reportkit.fill import fill as fill_totals
+
                     try:
                         for key in fill_totals(path):
                             printer.note("filled", file=path, path=key)
@@ -493,6 +492,16 @@ def build(lang: str) -> click.Group:
         review: bool,
         template: Path | None,
     ) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        from reportkit import batch
+
         if review:
             _review_folder(printer, county, out_dir, previous)
             return
@@ -537,6 +546,8 @@ def build(lang: str) -> click.Group:
     @command("fonts", "help_fonts")
     @click.pass_obj
     def fonts_command(printer: Printer) -> None:
+        from reportkit import fonts
+
         table = Table(box=box.SIMPLE)
         for code in ("col_role", "col_font", "col_installed", "col_substitute"):
             table.add_column(t(code))
@@ -595,6 +606,8 @@ def build(lang: str) -> click.Group:
         output: Path | None,
         kind_name: str | None,
     ) -> None:
+        from reportkit import kinds, skeleton
+
         if kind_name is not None and kind_name != kinds.GOV_INFO_2021:
             if not agency or not agency.strip() or not year:
                 raise click.UsageError(t("new_needs"))
@@ -639,6 +652,8 @@ def build(lang: str) -> click.Group:
             raise OutputError(Problem("output_suffix", {"suffix": ".toml"}, file=str(target)))
         if target.exists() and not force:
             raise OutputError(Problem("output_exists_force", file=str(target)))
+        from reportkit import api, importer
+
         api.refuse_inputs(target, source)
         imported = importer.import_report(source)
         printer.note(
@@ -681,6 +696,8 @@ def build(lang: str) -> click.Group:
     )
     @click.pass_obj
     def sheet_export(printer: Printer, county: Path, output: Path) -> None:
+        from reportkit import sheet
+
         count, problems = sheet.export(county, output)
         printer.problems(problems)
         printer.say("sheet_exported", count=count, path=output)
@@ -692,6 +709,8 @@ def build(lang: str) -> click.Group:
     @click.argument("county", type=click.Path(path_type=Path), metavar=t("metavar_county"))
     @click.pass_obj
     def sheet_import(printer: Printer, source: Path, county: Path) -> None:
+        from reportkit import sheet
+
         notes: list[Problem] = []
         changes = sheet.import_sheet(source, county, notes)
         printer.problems(notes)
@@ -703,6 +722,8 @@ def build(lang: str) -> click.Group:
     @command("kinds", "help_kinds")
     @click.pass_obj
     def kinds_command(printer: Printer) -> None:
+        from reportkit import kinds
+
         printer.say("kinds_list")
         found = {kinds.GOV_INFO_2021: "政府信息公开工作年度报告（2021 年版格式）"}
         found.update({name: kind.title for name, kind in kinds.installed(Path.cwd()).items()})
@@ -716,6 +737,8 @@ def build(lang: str) -> click.Group:
     @click.option("--kind", "kind_name", metavar=t("metavar_kind"), help=t("help_kind"))
     @click.pass_obj
     def schema_command(printer: Printer, kind: str | None, kind_name: str | None) -> None:
+        from reportkit import kinds, schema
+
         if kind_name is not None and kind_name != kinds.GOV_INFO_2021:
             made = kinds.find(kind_name, near=Path.cwd()).schema()
             click.echo(json.dumps(made, ensure_ascii=False, indent=2).encode("utf-8"))
@@ -728,6 +751,10 @@ def build(lang: str) -> click.Group:
     @click.argument("topic", required=False)
     @click.pass_obj
     def docs_command(printer: Printer, topic: str | None) -> None:
+        from rich.markdown import Markdown
+
+        from reportkit import bundled
+
         topics = bundled.doc_topics()
         if topic is None:
             printer.say("docs_topics")
@@ -770,6 +797,8 @@ def build(lang: str) -> click.Group:
     def template_adopt(printer: Printer, form: Path, output: Path) -> None:
         if output.exists():
             raise OutputError(Problem("output_exists", file=str(output)))
+        from reportkit.adopt import adopt
+
         adoption = adopt(form, output)
         for what in adoption.mapped:
             printer.say("adopt_mapped", what=what)
@@ -788,6 +817,8 @@ def build(lang: str) -> click.Group:
     )
     @click.pass_obj
     def template_lint(printer: Printer, template: Path, fmt: str) -> None:
+        from reportkit.lint import lint
+
         problems = lint(template)
         if fmt == "json":
             click.echo(
@@ -820,6 +851,8 @@ def build(lang: str) -> click.Group:
     @click.option("--force", is_flag=True, help=t("help_overwrite"))
     @click.pass_obj
     def template_export(printer: Printer, output: Path | None, locale: str, force: bool) -> None:
+        from reportkit import bundled
+
         path = bundled.export_template(output, locale, overwrite=force)
         printer.say("template_exported", path=path)
 
@@ -828,6 +861,16 @@ def build(lang: str) -> click.Group:
 
 def _review_folder(printer: Printer, folder: Path, out_dir: Path, previous: Path | None) -> None:
     """Check every published report of a folder as published (`batch --review`)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from reportkit import batch, review
+
     total = len(review.report_files(folder))
     with Progress(
         TextColumn("{task.description}"),

@@ -7,14 +7,15 @@ asks the package metadata (the version, `--version`, the batch's input hash) ask
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _metadata_version
-
 NAME = "reportkit-zfxxgk"
 
 
 def version() -> str:
     """Return the installed version of reportkit ("0.0.0" when run from an uninstalled tree)."""
+    # importlib.metadata is loaded when asked, not when reportkit starts (a twentieth of a second)
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as _metadata_version
+
     try:
         return _metadata_version(NAME)
     except PackageNotFoundError:  # pragma: no cover - running from a source tree

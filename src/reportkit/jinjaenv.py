@@ -17,13 +17,22 @@ from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-import cn2an
 from jinja2 import StrictUndefined, Template
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
-from num2words import num2words
 
 _CN_DIGITS = "〇一二三四五六七八九"
+# Counts from 0 to 99 (every enumeration and nearly every count in a report) in Chinese
+# numerals, as cn2an writes them ("low" style): 零, 十, 十一, 二十, 九十九. cn2an, whose import
+# takes a tenth of a second, is loaded for other numbers only (tests/test_startup.py checks that
+# the two agree on every number here).
+_CN_UNITS = "零一二三四五六七八九"
+CN_SMALL = tuple(
+    _CN_UNITS[n]
+    if n < 10
+    else ("" if n < 20 else _CN_UNITS[n // 10]) + "十" + ("" if n % 10 == 0 else _CN_UNITS[n % 10])
+    for n in range(100)
+)
 
 
 def cn_date(value: dt.date) -> str:
@@ -38,7 +47,12 @@ def cn_year(value: int) -> str:
 
 def cn_number(value: int) -> str:
     """Return a count in Chinese numerals: 3 → ``三``, 12 → ``十二``."""
-    return str(cn2an.an2cn(int(value), "low"))
+    number = int(value)
+    if 0 <= number < len(CN_SMALL):
+        return CN_SMALL[number]
+    import cn2an  # the general case: loaded when first needed
+
+    return str(cn2an.an2cn(number, "low"))
 
 
 def amount(value: Decimal | int) -> str:
@@ -127,7 +141,11 @@ def enumerate_cn(items: Iterable[Any]) -> str:
 
 def words(value: int) -> str:
     """Return a count in English: numbers under ten in words (``three``), others in digits."""
-    return str(num2words(int(value))) if 0 <= value < 10 else f"{int(value):,}"
+    if not 0 <= value < 10:
+        return f"{int(value):,}"
+    from num2words import num2words  # English reports only: loaded when first needed
+
+    return str(num2words(int(value)))
 
 
 def count(value: int, noun: str, plural: str = "") -> str:

@@ -43,11 +43,19 @@ R = TypeVar("R", Report, AnyReport)
 _KINDS: dict[str, type[Report] | type[Report2019]] = {FORMAT_2019: Report2019}
 
 
+# What `reportkit import` reads: a published report, checked as it stands, not a data file
+# (here, where commands dispatch on their input, without loading the readers)
+PUBLISHED = (".docx", ".pdf", ".html", ".htm", ".txt")
 SHARED = "county.toml"  # a county folder's shared file: every other .toml there inherits it
 NOT_INHERITED = (
     "totals",
     "batch",
 )  # tables of the shared file that configure the batch, not a report
+
+
+def is_published(path: Path | str) -> bool:
+    """True for a published report's file (by its extension), which `reportkit import` reads."""
+    return Path(path).suffix.lower() in PUBLISHED
 
 
 def load(path: str | Path) -> Report:

@@ -39,7 +39,6 @@ from pathlib import Path
 from typing import Literal
 
 from reportkit.errors import OutputError, Problem
-from reportkit.fonts import write_fontconfig
 
 _CANDIDATES = {
     "win32": [
@@ -132,10 +131,10 @@ def convert(
     target = "pdf" + (f":writer_pdf_Export:{json.dumps(options)}" if options else "")
     with tempfile.TemporaryDirectory(prefix="reportkit-pdf-") as temp:
         work = Path(temp)
+        from reportkit.fonts import write_fontconfig  # when converting, not when the CLI starts
+
         env = {**os.environ, "HOME": temp, **write_fontconfig(work)}
-        copies = {
-            _staged(doc, work / "in" / str(n)): doc for n, doc in enumerate(documents)
-        }
+        copies = {_staged(doc, work / "in" / str(n)): doc for n, doc in enumerate(documents)}
         run = _Run(
             work=work,
             exe=exe,

@@ -27,6 +27,7 @@ from reportkit.importer.read_docx import read_docx
 from reportkit.importer.read_html import read_html
 from reportkit.importer.read_pdf import read_pdf
 from reportkit.importer.read_text import read_text
+from reportkit.load import PUBLISHED, is_published
 from reportkit.skeleton import data_text as write_data
 
 READERS: dict[str, Callable[[Path], Document]] = {
@@ -36,7 +37,7 @@ READERS: dict[str, Callable[[Path], Document]] = {
     ".htm": read_html,
     ".txt": read_text,
 }
-SUFFIXES = tuple(READERS)
+SUFFIXES = PUBLISHED  # the same as READERS' keys (tested)
 
 LAYOUT_NAMES = {
     "gov-info-disclosure-2021": "2021 年版格式（国办公开办函〔2021〕30号）",
@@ -56,9 +57,7 @@ __all__ = [
 ]
 
 
-def is_report_file(path: Path | str) -> bool:
-    """True for a file `reportkit import` reads (by its extension)."""
-    return Path(path).suffix.lower() in READERS
+is_report_file = is_published  # a file `reportkit import` reads, by its extension
 
 
 def import_report(path: Path | str) -> Imported:
