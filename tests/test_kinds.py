@@ -150,3 +150,133 @@ def test_the_bulletin_template_is_what_its_script_builds(tmp_path: Path) -> None
     )
     assert done.returncode == 0, done.stderr
     assert built.read_bytes() == (KIND / "bulletin.docx").read_bytes()
+
+
+# --- the national formats through the kind interface ------------------------------------------
+
+
+def test_the_national_formats_are_kinds_like_any_other() -> None:
+    from reportkit.context import variables
+    from reportkit.renderer import default_template
+
+    found = kinds.installed()
+    national = found[kinds.GOV_INFO_2021]
+    assert isinstance(national, kinds.Kind) and isinstance(
+        found["gov-info-disclosure-2019"], kinds.Kind
+    )
+    report = reportkit.load(FIXTURES / "jiangpo-2022.toml")
+    last = national.last_year_of(report, None)
+    assert national.check(report, last) == reportkit.check(report)
+    narrative = national.narrate(report, last)
+    assert national.variables(report, narrative, ()) == variables(report, narrative, ())
+    assert national.template("zh-CN") == default_template("zh-CN")
+    assert national.subject(report) == report.agency.name
+    listed = run_cli("kinds")
+    assert "gov-info-disclosure-2019" in listed.stdout
+    with pytest.raises(DataError, match="2019"):
+        found["gov-info-disclosure-2019"].template("zh-CN")  # checked, never written
+
+
+def _bulletin_county(root: Path) -> Path:
+    """A county folder of bulletins: kind, year and date inherited from county.toml."""
+    shutil.copytree(KIND, root / "kinds" / "county-bulletin")
+    county = root / "county"
+    county.mkdir()
+    (county / "county.toml").write_text(
+        'kind = "county-statistical-bulletin"\nyear = 2023\npublished = 2024-04-10\n', "utf-8"
+    )
+    for name, fixture in (
+        ("mouding.toml", BULLETIN),
+        ("yuanmou.toml", BULLETIN.parent / "broken-2023.toml"),
+    ):
+        text = fixture.read_text("utf-8")
+        text = "\n".join(
+            line
+            for line in text.splitlines()
+            if not line.startswith(("kind =", "year =", "published ="))
+        )
+        if name == "yuanmou.toml":
+            text = text.replace('county = "牟定县"', 'county = "元谋县"')
+        (county / name).write_text(text + "\n", "utf-8")
+    return county
+
+
+def test_a_county_of_bulletins_goes_through_the_batch(tmp_path: Path) -> None:
+    from reportkit import batch
+
+    county = _bulletin_county(tmp_path)
+    out = tmp_path / "out"
+    result = batch.run(county, out)
+    status = {a.name: a.status for a in result.agencies}
+    assert status == {"牟定县": "rendered", "元谋县": "failed"}
+    [broken] = [a for a in result.agencies if a.name == "元谋县"]
+    assert {p.rule for p in broken.errors} == {"industries", "structure"}
+    lines = projection(out / "牟定县.docx")
+    assert "全年全县实现地区生产总值123.45亿元，按不变价格计算，比上年增长5.2%。" in lines
+    assert "牟定县统计局　2024年4月10日" in lines  # the date inherited from county.toml
+    with pytest.raises(DataError) as totals:  # the county's totals are the national tables'
+        batch.write_county_totals(result, county)
+    assert [p.code for p in totals.value.problems] == ["totals_other_kind"]
+    again = batch.run(county, out)
+    assert {a.name: a.status for a in again.agencies}["牟定县"] == "unchanged"
+    rulebook = tmp_path / "kinds" / "county-bulletin" / "rulebook.toml"
+    rulebook.write_text(
+        rulebook.read_text("utf-8").replace("按不变价格计算，", "按可比价格计算，"), "utf-8"
+    )
+    third = batch.run(county, out)  # the kind's files are inputs of its reports
+    assert {a.name: a.status for a in third.agencies}["牟定县"] == "rendered"
+    assert "全年全县实现地区生产总值123.45亿元，按可比价格计算，比上年增长5.2%。" in projection(
+        out / "牟定县.docx"
+    )
+
+
+def test_a_county_of_bulletins_goes_out_to_a_sheet_and_back(tmp_path: Path) -> None:
+    from reportkit import sheet
+
+    county = _bulletin_county(tmp_path)
+    target = tmp_path / "figures.csv"
+    count, problems = sheet.export(county, target)
+    assert (count, problems) == (2, [])
+    rows = target.read_text("utf-8-sig").splitlines()
+    assert "一般公共预算收入（亿元）" in rows[0].split(",")
+    mouding = next(r for r in rows if r.startswith("牟定县"))
+    assert ",6.78,-1.3," in mouding
+    target.write_text(
+        "\n".join(rows).replace(mouding, mouding.replace(",6.78,-1.3,", ",7.01,-2.5,")), "utf-8-sig"
+    )
+    changes = sheet.import_sheet(target, county)
+    assert changes == {"mouding.toml": ["revenue", "revenue_growth"]}
+    text = (county / "mouding.toml").read_text("utf-8")
+    assert "revenue = 7.01" in text and "revenue_growth = -2.5" in text
+    assert "全年一般公共预算收入7.01亿元，比上年下降2.5%。" in projection(
+        reportkit.render(county / "mouding.toml", tmp_path / "m.docx").output
+    )
+    # a negative where the kind allows none is refused, at its sheet row and column
+    target.write_text(
+        target.read_text("utf-8-sig").replace(",7.01,-2.5,", ",-7.01,-2.5,"), "utf-8-sig"
+    )
+    with pytest.raises(DataError) as refused:
+        sheet.import_sheet(target, county)
+    assert [p.code for p in refused.value.problems] == ["sheet_negative"]
+
+
+def test_template_lint_checks_a_template_against_its_kind(tmp_path: Path) -> None:
+    (tmp_path / "kinds").mkdir()
+    shutil.copytree(KIND, tmp_path / "kinds" / "county-bulletin")
+    own = run_cli(
+        "template", "lint", "--kind", "county-statistical-bulletin", str(KIND / "bulletin.docx"),
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert own.returncode == 0, own.stdout + own.stderr
+    official = REPO / "templates" / "gov-info-disclosure-2021.docx"
+    wrong = run_cli(
+        "template", "lint", "--kind", "county-statistical-bulletin", "--format", "json",
+        str(official), cwd=tmp_path,
+    )  # fmt: skip
+    assert wrong.returncode == 1
+    found = json.loads(wrong.stdout)
+    missing = " ".join(p["message"] for p in found if p["code"] == "lint_missing")
+    assert "「bureau」" in missing and "「published」" in missing  # fields no sentence writes
+    assert any(p["code"].startswith("lint_unknown") for p in found)  # agency.name and the rest
+    generic = run_cli("template", "lint", "--kind", "generic", str(official), cwd=tmp_path)
+    assert generic.returncode == 0, generic.stdout + generic.stderr

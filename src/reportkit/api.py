@@ -20,8 +20,6 @@ from reportkit.model import Report
 from reportkit.narrate import narrate
 from reportkit.output import write
 from reportkit.renderer import (
-    FAILED_MARK,
-    SAMPLE_MARK,
     Properties,
     document,
     fill,
@@ -166,12 +164,23 @@ def _kind_bytes(
     errors = [p for p in problems if p.severity == "error"]
     if errors and not force:
         raise DataError(problems)
-    marks = [
-        *([FAILED_MARK] if errors else []),
-        *extra_marks,
-        *([SAMPLE_MARK] if report.sample else []),
-    ]
+    return kind_document(
+        of, template, last, header_marks(report, bool(errors), extra_marks)
+    ), problems
+
+
+def kind_document(
+    of: OfKind, template: Path | str | None, last: Any, marks: Sequence[str] = ()
+) -> bytes:
+    """Return the .docx bytes of a report of another kind, with last year's report (`last`)
+    and the header's `marks`: its sentences, its variables, its template (or `template`)."""
+    kind, report = of.kind, of.report
     path = Path(template) if template is not None else None
+    if path is not None:  # a restyled template: every problem of it, before any render
+        from reportkit.kinds import vocabulary_of
+        from reportkit.lint import check_template
+
+        check_template(path, vocabulary_of(kind))
     if path is None and hasattr(kind, "template_of"):
         path = kind.template_of(report)
     if path is None:
@@ -179,19 +188,14 @@ def _kind_bytes(
     values = kind.variables(report, kind.narrate(report, last), marks)
     when = _date_of(report)
     title = str(values.get("title") or kind.title)
-    return fill(path, values, Properties(title, kind.subject(report), when)), problems
+    return fill(path, values, Properties(title, kind.subject(report), when))
 
 
 def _last_of_kind(of: OfKind, previous: Report | Path | str | None) -> Any:
     """Return last year's report of the same kind: `previous`, or the file the data names."""
     if isinstance(previous, Report):
         return None  # a 2021 report is no last year of another kind
-    name = previous if previous is not None else getattr(of.report, "previous", "")
-    if not name:
-        return None
-    path = Path(name) if previous is not None else Path(of.report.source).parent / str(name)
-    found = _whole(path, None)
-    return found.report if isinstance(found, OfKind) else None
+    return of.kind.last_year_of(of.report, Path(previous) if previous is not None else None)
 
 
 def _date_of(report: Any) -> dt.date:

@@ -34,6 +34,7 @@ from typing import Any, Literal
 
 from reportkit import distribution, similar, webpage
 from reportkit.aggregate import aggregate, write_totals
+from reportkit.api import OfKind, kind_document
 from reportkit.check import check, plain
 from reportkit.errors import DataError, OutputError, Problem, ReportkitError, Sorted
 from reportkit.lint import check_template
@@ -71,9 +72,10 @@ class Agency(Sorted):
     """One agency of the batch: its data file, what was found, and what became of it."""
 
     data: Path
-    report: Report | None = None
+    report: Report | None = None  # the national report (the kind a data file names by default)
     problems: list[Problem] = field(default_factory=list)
-    last: AnyReport | None = None  # last year's report, when there is one
+    last: Any = None  # last year's report, when there is one
+    other: OfKind | None = None  # a report of another kind, with its kind
     output: Path | None = None
     status: Status = "failed"
     digest: str = ""
@@ -81,7 +83,14 @@ class Agency(Sorted):
 
     @property
     def name(self) -> str:
+        if self.other is not None:
+            return str(self.other.kind.subject(self.other.report))
         return self.report.agency.name if self.report else self.data.stem
+
+    @property
+    def read(self) -> Any:
+        """The report read from the data file, of whatever kind (None when it was not)."""
+        return self.other.report if self.other is not None else self.report
 
 
 @dataclass
@@ -233,6 +242,9 @@ def _digest(agency: Agency, options: Options, common: bytes) -> str:
     inputs = [agency.data, agency.data.parent / SHARED]
     if agency.report is not None and agency.report.rulebook:
         inputs.append(Path(agency.report.where("rulebook")[0]).parent / agency.report.rulebook)
+    folder = getattr(agency.other.kind, "folder", None) if agency.other else None
+    if folder is not None:  # a kind made of files: its definition, rulebook and templates
+        inputs += sorted(p for p in Path(folder).rglob("*") if p.is_file())
     if last is not None:
         inputs += [Path(last.source), Path(last.source).parent / SHARED]
     for path in inputs:
@@ -381,16 +393,28 @@ def render_job(job: Job) -> list[Problem]:
             # what was made from the report being replaced (PDF, page, image) is stale now
             with contextlib.suppress(OSError):
                 (job.output.parent / made["name"]).unlink()
-        report = load(job.data)
-        last = load_any(job.previous) if job.previous else None
-        last = last if isinstance(last, Report) else None  # 2019 format: no yoy sentences
-        write(document(report, narrate(report, previous=last), job.template, job.marks), job.output)
+        write(_document(job), job.output)
         records.written(job.data.name, job.digest, job.output, **job.extra)
     except ReportkitError as exc:
         return exc.problems
     except Exception as exc:  # a bug, or the machine: this agency's problem, not the county's
         return [_crashed(job.data, exc)]
     return []
+
+
+def _document(job: Job) -> bytes:
+    """Return the .docx bytes of a job's report, of whatever kind its data file names."""
+    reading = read(job.data)
+    if reading.kind is not None:
+        if reading.report is None or reading.problems:
+            raise DataError(reading.problems)
+        of = OfKind(reading.kind, reading.report)
+        last = of.kind.last_year_of(of.report, job.previous)
+        return kind_document(of, job.template, last, job.marks)
+    report = load(job.data)
+    last = load_any(job.previous) if job.previous else None
+    last = last if isinstance(last, Report) else None  # 2019 format: no yoy sentences
+    return document(report, narrate(report, previous=last), job.template, job.marks)
 
 
 def _crashed(data: Path, exc: BaseException) -> Problem:
@@ -436,13 +460,13 @@ def _write(
     jobs: list[tuple[Agency, Job]] = []
     commons: dict[Path, bytes] = {}
     for agency in agencies:
-        if agency.report is None or (agency.errors and not options.force):
+        if agency.read is None or (agency.errors and not options.force):
             agency.status = "failed"
             _remove_stale(agency, records)
             agency.output = None  # no report of its own in the output folder
             continue
         assert agency.output is not None
-        template = options.template or default_template(agency.report.locale)
+        template = options.template or _template(agency)
         if template not in commons:
             commons[template] = common_digest(template)
         agency.digest = _digest(agency, options, commons[template])
@@ -458,7 +482,7 @@ def _write(
                 record.extra[SIMILAR_KEY] = agency.similar  # its pairs changed with others
                 records.put(record)
             continue
-        marks = header_marks(agency.report, bool(agency.errors))
+        marks = header_marks(agency.read, bool(agency.errors))
         agency.status = "rendered"  # planned; the job's outcome decides
         last = Path(agency.last.source) if agency.last else None
         extra = {SIMILAR_KEY: agency.similar} if agency.similar else {}
@@ -500,11 +524,24 @@ def _write(
     return result
 
 
+def _template(agency: Agency) -> Path:
+    """Return the template an agency's report is rendered into when the batch names none."""
+    if agency.other is None:
+        assert agency.report is not None
+        return default_template(agency.report.locale)
+    kind, report = agency.other.kind, agency.other.report
+    named = kind.template_of(report) if hasattr(kind, "template_of") else None
+    return Path(named) if named is not None else Path(kind.template(report.locale))
+
+
 def _read(agency: Agency, options: Options, own_rulebooks: bool = False) -> None:
     """Load and check one agency, whatever goes wrong: its problems say it. A rulebook the
     agency's own file names is run only when the county allows it (`own_rulebooks`)."""
     try:
         reading = read(agency.data)  # county.toml beside it is inherited
+        if reading.kind is not None and reading.report is not None and not reading.problems:
+            _read_of_kind(agency, OfKind(reading.kind, reading.report), options)
+            return
         if reading.report is None or reading.problems:
             found = check(agency.data)  # everything, from what could be read
             # and why it could not be read for rendering (a file in the 2019 format, say)
@@ -526,6 +563,23 @@ def _read(agency: Agency, options: Options, own_rulebooks: bool = False) -> None
     except Exception as exc:  # one agency must never stop the county
         agency.report = None
         agency.problems = [_crashed(agency.data, exc)]
+
+
+def _read_of_kind(agency: Agency, of: OfKind, options: Options) -> None:
+    """Check one agency whose data file names another kind of report, by the kind's checks."""
+    agency.other = of
+    previous = None
+    if options.previous is not None:
+        previous = options.previous / agency.data.name
+        previous = previous if previous.is_file() else None
+        if previous is None:  # the batch's last-year folder has no file for this agency
+            agency.problems = [*of.report.notes, *of.kind.check(of.report, None)]
+            return
+    try:
+        agency.last = of.kind.last_year_of(of.report, previous)
+    except DataError as exc:
+        agency.problems = list(exc.problems)
+    agency.problems += [*of.report.notes, *of.kind.check(of.report, agency.last)]
 
 
 def _publish(
@@ -812,6 +866,9 @@ def write_county_totals(result: Result, county: Path) -> tuple[Path, list[Proble
         for a in result.agencies
         if a.report is not None and not a.errors and a.status in ("rendered", "unchanged")
     ]
+    other = next((a.other.kind.name for a in result.agencies if a.other is not None), None)
+    if not passed and other is not None:  # the county's totals are the national tables'
+        raise DataError(Problem("totals_other_kind", {"kind": other}, file=str(county)))
     if not passed:
         raise DataError(Problem("totals_none", file=str(county)))
     reports = [a.report for a in passed if a.report is not None]

@@ -121,10 +121,14 @@ def check(
         if reading.report is None:
             return problems
         if reading.kind is not None:  # another kind of report: its own checks
-            last = None
-            if isinstance(previous, Path | str):
-                last = read_any(previous).report
-            found: list[Problem] = reading.kind.check(reading.report, last)
+            kind = reading.kind
+            try:
+                at = Path(previous) if isinstance(previous, Path | str) else None
+                last = kind.last_year_of(reading.report, at)
+            except DataError as exc:
+                problems += exc.problems
+                last = None
+            found: list[Problem] = kind.check(reading.report, last)
             return problems + list(reading.report.notes) + found
         report = reading.report
     try:

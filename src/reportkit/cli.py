@@ -725,8 +725,7 @@ def build(lang: str) -> click.Group:
         from reportkit import kinds
 
         printer.say("kinds_list")
-        found = {kinds.GOV_INFO_2021: "政府信息公开工作年度报告（2021 年版格式）"}
-        found.update({name: kind.title for name, kind in kinds.installed(Path.cwd()).items()})
+        found = {name: kind.title for name, kind in kinds.installed(Path.cwd()).items()}
         width = max(len(name) for name in found)
         for name, title in found.items():
             printer.out.print(escape(f"  {name:<{width}}  {title}"))
@@ -815,11 +814,14 @@ def build(lang: str) -> click.Group:
         default="text",
         help=t("help_format"),
     )
+    @click.option("--kind", "kind_name", metavar=t("metavar_kind"), help=t("help_lint_kind"))
     @click.pass_obj
-    def template_lint(printer: Printer, template: Path, fmt: str) -> None:
+    def template_lint(printer: Printer, template: Path, fmt: str, kind_name: str | None) -> None:
+        from reportkit import kinds
         from reportkit.lint import lint
 
-        problems = lint(template)
+        kind = kinds.find(kind_name or kinds.GOV_INFO_2021, near=Path.cwd())
+        problems = lint(template, kinds.vocabulary_of(kind))
         if fmt == "json":
             click.echo(
                 json.dumps(

@@ -307,6 +307,23 @@ class _Element:
     """Stands for an item of a list the sample context has no item of: any attribute goes."""
 
 
+class _AnyNames(Mapping[str, Any]):
+    """A sample context holding every name (a kind that fills a template with whatever its
+    data holds): no variable is unknown, none is required."""
+
+    def __getitem__(self, key: str) -> Any:
+        return _Element()
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
 def _chain(node: nodes.Node) -> tuple[str, ...] | None:
     """Return the dotted path of a Name followed by constant Getattr/Getitem, else None."""
     parts: list[str] = []
@@ -461,6 +478,8 @@ class Vocabulary:
     sample: Mapping[str, Any]
     required: Mapping[str, str]  # dotted path → label
 
+
+ANY_NAMES = Vocabulary(_AnyNames(), {})  # the generic kind's: only syntax and structure checked
 
 # Limits on a template's zip, so that a hostile or broken file cannot exhaust memory or disk.
 MAX_ENTRIES = 2000

@@ -340,7 +340,18 @@ def _validated(data: Mapping[str, Any], locator: Locator) -> Reading[AnyReport]:
     named = data.get("kind")
     if named is not None and named != "gov-info-disclosure-2021":
         return _of_kind(named, data, locator, notes)
-    model = _KINDS.get(str(data.get("format", "")), Report)
+    return read_model(_KINDS.get(str(data.get("format", "")), Report), data, locator, notes)
+
+
+def read_model(
+    model: type[Report] | type[Report2019],
+    data: Mapping[str, Any],
+    locator: Locator,
+    notes: Sequence[Problem] = (),
+) -> Reading[AnyReport]:
+    """Return the reading of already-parsed `data` as a national report of the format `model`:
+    whole, or every part that fits, with every problem located."""
+    notes = list(notes)
     try:
         report = model.model_validate(data)
     except pydantic.ValidationError as exc:

@@ -977,6 +977,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "报告类型（默认：政府信息公开工作年度报告）；reportkit kinds 列出全部",
         "the report kind (default: the 政府信息公开工作年度报告); reportkit kinds lists them",
     ),
+    "help_lint_kind": (
+        "按哪种报告的变量检查（默认：政府信息公开工作年度报告）；reportkit kinds 列出全部",
+        "check against the variables of this report kind (default: the 政府信息公开工作年度报告); "
+        "reportkit kinds lists them",
+    ),
+    "sheet_mixed_kinds": (
+        "这个数据文件不是「{kind}」类型的报告：同一个表格只能汇总同一类型的报告",
+        "this data file is not a report of the kind {kind}: one sheet holds reports of one kind",
+    ),
+    "totals_other_kind": (
+        "汇总（--totals）只汇总政府信息公开工作年度报告的表格；这些是「{kind}」类型的报告，没有汇总",
+        "--totals adds up the tables of the 政府信息公开工作年度报告; these are reports of the kind "
+        "{kind}: nothing was added up",
+    ),
     "kinds_list": ("可用的报告类型：", "Report kinds:"),
     "metavar_kind": ("类型", "KIND"),
     # --- reading published reports back: import, as-published checks, the 2019 format (issue 12)

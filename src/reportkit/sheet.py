@@ -1,7 +1,8 @@
 """Spreadsheets: a county's figures out to one sheet (a row per agency) and back into its files.
 
 `export` writes every table cell of every agency of a county folder as a column headed by its
-official labels (.xlsx with openpyxl, with a second sheet explaining the columns; or .csv in
+official labels (for a county of another report kind, every number field of the kind, headed
+by its label and unit) (.xlsx with openpyxl, with a second sheet explaining the columns; or .csv in
 UTF-8 with a BOM). `import_sheet` reads such a sheet back: every cell it cannot read (blank,
 text, negative, a fraction where a count belongs) is reported by sheet row and column header,
 and then nothing is written; otherwise the figures that differ from the files are written into
@@ -10,6 +11,7 @@ the agencies' own data files with tomlkit, keeping their narrative, comments and
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -24,7 +26,7 @@ import tomlkit
 from reportkit.batch import agency_files
 from reportkit.edit import add_row, number, parent, set_cell
 from reportkit.errors import DataError, OutputError, Problem
-from reportkit.load import NOT_INHERITED, SHARED, load, read_text, read_texts
+from reportkit.load import NOT_INHERITED, SHARED, load, read, read_text, read_texts
 from reportkit.messages import Msg
 from reportkit.model import (
     APPEAL_ROWS,
@@ -49,15 +51,31 @@ class Column:
     row: str  # key path of the row within the table (or the figure)
     index: int | None  # position in the row's list, None for a single figure
     column: str  # column key, "" for a single figure
-    amount: bool = False
+    amount: bool = False  # may have decimals
+    signed: bool = False  # may be negative (a growth rate of another kind, say)
 
     @property
     def path(self) -> str:
         return ".".join(p for p in (self.table, self.row, self.column) if p)
 
 
-def columns() -> list[Column]:
-    """Return every figure of the report, in the paper form's order."""
+def columns(kind: Any = None) -> list[Column]:
+    """Return every figure of the report, in the paper form's order; for a `kind` of report
+    made of files, every number field it declares, in its order."""
+    if kind is not None:
+        return [
+            Column(
+                spec.label_with_unit,
+                "",
+                spec.key,
+                None,
+                "",
+                amount=spec.type == "decimal",
+                signed=spec.minimum is None or spec.minimum < 0,
+            )
+            for spec in getattr(kind, "fields", ())
+            if spec.type in ("integer", "decimal")
+        ]
     out = []
     for row in PROACTIVE_ROWS[:2]:
         for i, c in enumerate(DOCUMENT_COLUMNS):
@@ -82,8 +100,14 @@ def columns() -> list[Column]:
     return out
 
 
-def value_of(report: Report, column: Column) -> int | Decimal:
-    node: Any = getattr(report, column.table)
+def value_of(report: Any, column: Column) -> int | Decimal:
+    node: Any
+    if not isinstance(report, Report):  # another kind: its fields by their dotted keys
+        node = report.values()
+        for part in column.path.split("."):
+            node = node[part]
+        return node  # type: ignore[no-any-return]
+    node = getattr(report, column.table)
     for part in column.row.split("."):
         node = getattr(node, part)
     if column.column:
@@ -95,21 +119,47 @@ def value_of(report: Report, column: Column) -> int | Decimal:
 # Export
 
 
+def county_kind(county: Path) -> Any:
+    """Return the report kind of a county folder's data files when they name another kind than
+    the national report (the first file that reads as one decides), else None."""
+    for data in agency_files(county):
+        with contextlib.suppress(Exception):  # a file that cannot be read is reported later
+            kind = read(data).kind
+            if kind is not None:
+                return kind
+    return None
+
+
+def _load(data: Path, kind: Any) -> tuple[str, Any]:
+    """Return whose report a data file holds, and the report (totals computed); raise
+    `DataError` with its problems when it cannot be read whole."""
+    if kind is None:
+        report = load(data).complete()
+        return report.agency.name, report
+    reading = read(data)
+    if reading.report is None or reading.problems:
+        raise DataError(reading.problems)
+    if getattr(reading.kind, "name", None) != kind.name:
+        raise DataError(Problem("sheet_mixed_kinds", {"kind": kind.name}, file=str(data)))
+    return str(kind.subject(reading.report)), reading.report
+
+
 def export(county: Path, target: Path) -> tuple[int, list[Problem]]:
     """Write the county's figures to `target` (.xlsx or .csv); return the number of agencies
     written and the problems of the files that could not be read (left out)."""
     if target.suffix.lower() not in (".xlsx", ".csv"):
         raise OutputError(Problem("output_suffix", {"suffix": ".xlsx / .csv"}, file=str(target)))
-    cols = columns()
+    kind = county_kind(county)
+    cols = columns(kind)
     rows: list[list[Any]] = []
     problems: list[Problem] = []
     for data in agency_files(county):
         try:
-            report = load(data).complete()
+            name, report = _load(data, kind)
         except DataError as exc:
             problems += exc.problems
             continue
-        rows.append([report.agency.name, data.name, *(value_of(report, c) for c in cols)])
+        rows.append([name, data.name, *(value_of(report, c) for c in cols)])
     header = [AGENCY, DATA_FILE, *(c.header for c in cols)]
     if target.suffix.lower() == ".csv":
         buffer = io.StringIO()
@@ -262,7 +312,8 @@ def import_sheet(
     say) are left alone, each named in `notes`."""
     agency_files(county)  # the folder must be a county folder
     header, rows = read_rows(source)
-    by_header = {c.header: c for c in columns()}
+    kind = county_kind(county)
+    by_header = {c.header: c for c in columns(kind)}
     if notes is not None:
         notes += [
             Problem("sheet_unknown_column", {"header": h}, file=str(source), severity="warning")
@@ -303,7 +354,7 @@ def import_sheet(
             continue
         seen[name] = line
         if agency_at is not None and agency_at < len(row) and row[agency_at]:
-            named = load(data).agency.name
+            named = _load(data, kind)[0]
             if str(row[agency_at]).strip() != named:
                 problems.append(
                     Problem(
@@ -323,7 +374,7 @@ def import_sheet(
             column = by_header.get(title)
             if column is None:
                 continue
-            value, code = _read(row[at] if at < len(row) else None, column.amount)
+            value, code = _read(row[at] if at < len(row) else None, column.amount, column.signed)
             if code:
                 problems.append(
                     Problem(
@@ -341,7 +392,7 @@ def import_sheet(
         planned.append((data, line, figures))
     if problems:
         raise DataError(problems)
-    return _apply(planned, source)
+    return _apply(planned, source, kind)
 
 
 # The one rule for a figure in a sheet, as in a data file: a number, or text of plain ASCII digits
@@ -350,7 +401,7 @@ def import_sheet(
 _PLAIN_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")  # ASCII only: \d would take １２
 
 
-def _read(raw: Any, amount: bool) -> tuple[int | Decimal, str]:
+def _read(raw: Any, amount: bool, signed: bool = False) -> tuple[int | Decimal, str]:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return 0, "sheet_blank"
     if isinstance(raw, bool):
@@ -364,16 +415,17 @@ def _read(raw: Any, amount: bool) -> tuple[int | Decimal, str]:
     else:
         text = str(raw).strip()
         negative = text.startswith("-") and _PLAIN_NUMBER.fullmatch(text[1:])
-        if negative:
+        if negative and not signed:
             return 0, "sheet_negative"
-        if not _PLAIN_NUMBER.fullmatch(text) or len(text) > 30:
+        digits = text[1:] if negative else text
+        if not _PLAIN_NUMBER.fullmatch(digits) or len(text) > 30:
             return 0, "sheet_text"
         value = Decimal(text)
-    if value < 0:
+    if value < 0 and not signed:
         return 0, "sheet_negative"
     if value == 0:
         value = Decimal(0)  # −0 is 0
-    if value > Decimal(10) ** 12:
+    if abs(value) > Decimal(10) ** 12:
         return 0, "sheet_too_large"
     if amount:
         return value.normalize() if value != value.to_integral() else int(value), ""
@@ -387,16 +439,16 @@ def _shown(raw: Any) -> str:
 
 
 def _apply(
-    planned: Sequence[tuple[Path, int, dict[Column, int | Decimal]]], source: Path
+    planned: Sequence[tuple[Path, int, dict[Column, int | Decimal]]], source: Path, kind: Any
 ) -> dict[str, list[str]]:
     """Work out every file's new text, check they all still load, then write them. A figure
     the data file refuses (too large, say) is reported at its sheet row and column."""
     changes: dict[str, list[str]] = {}
     texts: list[tuple[Path, str]] = []
     problems: list[Problem] = []
-    by_path = {c.path: c for c in columns()}
+    by_path = {c.path: c for c in columns(kind)}
     for data, line, figures in planned:
-        current = load(data).complete()
+        current = _load(data, kind)[1]
         changed = [c for c, v in figures.items() if value_of(current, c) != v]
         if not changed:
             continue
@@ -435,7 +487,9 @@ def _refused(data: Path, text: str) -> list[Problem]:
 
 
 def _set(doc: Any, column: Column, figures: dict[Column, int | Decimal]) -> None:
-    table, leaf = parent(doc, f"{column.table}.{column.row}")
+    table, leaf = parent(
+        doc, column.path if column.index is None else f"{column.table}.{column.row}"
+    )
     if column.index is None:
         table[leaf] = number(figures[column])
     elif leaf in table:

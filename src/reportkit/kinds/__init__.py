@@ -7,9 +7,10 @@ through the `Kind` protocol below.
 
 Where kinds come from, in the order they are looked up by name:
 
-1. the kinds built in: the 2021 national 政府信息公开工作年度报告 (`gov-info-disclosure-2021`,
-   whose stages are reportkit's own modules) and `generic`, any docxtpl template filled from the
-   TOML tree as it is;
+1. the kinds built in: the national 政府信息公开工作年度报告 in its 2021 format
+   (`gov-info-disclosure-2021`, the default) and its 2019 format (`gov-info-disclosure-2019`,
+   checked only), whose stages are reportkit's first modules (`reportkit.kinds.gov_info`), and
+   `generic`, any docxtpl template filled from the TOML tree as it is;
 2. installed packages, through the entry-point group `reportkit.kinds` (each entry point names a
    `Kind` object, or a function returning one);
 3. kinds made of files only: a folder holding `kind.toml` (see `reportkit.kinds.files` and
@@ -29,7 +30,7 @@ from typing import Any, Protocol, runtime_checkable
 from reportkit.errors import DataError, Problem
 from reportkit.locate import Locator
 
-GOV_INFO_2021 = "gov-info-disclosure-2021"
+GOV_INFO_2021 = "gov-info-disclosure-2021"  # the kind of a data file that names none
 GENERIC = "generic"
 ENTRY_POINTS = "reportkit.kinds"
 KIND_FILE = "kind.toml"
@@ -68,12 +69,24 @@ class Kind(Protocol):
     def schema(self) -> dict[str, Any]:
         """Return the JSON Schema of the kind's data files."""
 
+    def last_year_of(self, report: Any, previous: Path | None) -> Any:
+        """Return last year's report of the kind: the file `previous`, or the one the data
+        names (None when there is none); raise `DataError` when it cannot be read."""
+
+
+def vocabulary_of(kind: Kind) -> Any:
+    """Return the `reportkit.lint.Vocabulary` of `kind` (what its templates may use and must
+    use), or None for a kind that fills a template with whatever the data holds."""
+    made = getattr(kind, "vocabulary", None)
+    return made() if made is not None else None
+
 
 def builtin() -> dict[str, Kind]:
     """Return the kinds built into reportkit, by name."""
     from reportkit.kinds.generic import GenericKind
+    from reportkit.kinds.gov_info import GovInfo2019, GovInfo2021
 
-    return {GENERIC: GenericKind()}
+    return {kind.name: kind for kind in (GovInfo2021(), GovInfo2019(), GenericKind())}
 
 
 @cache
@@ -131,7 +144,7 @@ def find(name: str, near: Path | None = None, file: str = "", line: int | None =
     kinds = installed(near)
     if name in kinds:
         return kinds[name]
-    known = ", ".join(sorted([*kinds, GOV_INFO_2021]))
+    known = ", ".join(sorted(kinds))
     raise DataError(
         Problem("kind_unknown", {"kind": name, "known": known}, file=file, path="kind", line=line)
     )

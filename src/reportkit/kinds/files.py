@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -346,6 +347,47 @@ class FileKind:
             values["sentences"].setdefault(spec.slot, [])
         values["header_mark"] = "　".join(marks)
         return values
+
+    def last_year_of(self, report: FileReport, previous: Path | None) -> FileReport | None:
+        """Return last year's report: the file `previous`, or the one the data names in
+        `previous` (relative to it); None when there is none or it is of another kind."""
+        if previous is None and not report.previous:
+            return None
+        path = previous if previous is not None else Path(report.source).parent / report.previous
+        from reportkit.load import read  # the engine's reader: county files, kinds, problems
+
+        reading = read(path)
+        if reading.report is None or reading.problems:
+            raise DataError(reading.problems)
+        same = getattr(reading.kind, "name", None) == self.name
+        return cast(FileReport, reading.report) if same else None
+
+    def vocabulary(self) -> Any:
+        """Return what the kind's templates may use (every field, each rulebook slot, the
+        header mark) and must use (every required field), for `reportkit template lint`."""
+        from reportkit.lint import Vocabulary
+
+        sample: dict[str, Any] = {}
+        for spec in self.fields:
+            *parents, leaf = spec.key.split(".")
+            node = sample
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = ["…"] if spec.type == "paragraphs" else "…"
+        for name in ("year", "sample", "previous"):
+            sample.setdefault(name, "…")
+        sample["sentences"] = {spec.slot: ["…"] for spec in self.book.rules}
+        sample["header_mark"] = ""
+        # a required field the sentences already write needs not appear in the template too
+        written = (
+            (self.folder / self.rulebook_file).read_text("utf-8-sig") if self.rulebook_file else ""
+        )
+        required = {
+            spec.key: spec.label
+            for spec in self.fields
+            if spec.required and not re.search(rf"(?<![\w.]){re.escape(spec.key)}(?!\w)", written)
+        }
+        return Vocabulary(sample, required)
 
     def template(self, locale: str) -> Path:
         name = self.templates.get(locale) or next(iter(self.templates.values()))

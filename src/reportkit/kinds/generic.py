@@ -68,6 +68,14 @@ class GenericKind:
     def template(self, locale: str) -> Path:
         raise DataError(Problem("generic_needs_template"))
 
+    def vocabulary(self) -> Any:
+        from reportkit.lint import ANY_NAMES
+
+        return ANY_NAMES  # whatever the data holds: only the template's syntax is checked
+
+    def last_year_of(self, report: GenericReport, previous: Path | None) -> None:
+        return None  # a template filled as the data is: no sentences across years
+
     def template_of(self, report: GenericReport) -> Path | None:
         """Return the template the data names (`template = "…"`, relative to the data file)."""
         name = report.get("template")
