@@ -482,3 +482,38 @@ def test_fill_in_a_county_folder_inherits_the_shared_file(tmp_path: Path) -> Non
     assert fill(anle) == ["applications.received.total"]
     assert "received                         = [5, 0, 0, 0, 0, 0, 5]" in anle.read_text("utf-8")
     assert [p for p in reportkit.check(anle) if p.severity == "error"] == []
+
+
+def test_paragraph_warnings_point_at_the_paragraph_s_own_line(tmp_path: Path) -> None:
+    # 雷同 (S) and prose-vs-table (P) warnings name part1.text[3]: the line must be that
+    # paragraph's, not the line of `text = [`, or a clerk is sent to the wrong paragraph
+    last = tmp_path / "江坡镇-2022.toml"
+    shutil.copy(FIXTURES / "jiangpo-2022.toml", last)
+    subprocess.run(
+        [sys.executable, "-m", "reportkit", "new", "--from", str(last)],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    data = tmp_path / "江坡镇-2023.toml"
+    text = data.read_text(encoding="utf-8")
+    assert "[part3]" not in text
+    data.write_text(text + '\n[part3]\nafter_table = ["本年收到申请99件。"]\n', encoding="utf-8")
+    lines = data.read_text(encoding="utf-8").splitlines()
+    found = problems_of(data)
+    similar = [p for p in found if p.rule == "S" and p.path.startswith("part1.text[")]
+    assert len(similar) >= 2
+    for problem in similar:
+        index = int(problem.path.split("[")[1].rstrip("]"))
+        quoted = lines[problem.line - 1]  # type: ignore[operator]
+        assert quoted.strip() != "text = [", problem.format()
+        assert problem.line == _element_line(data, "part1", "text", index)
+    [prose] = [p for p in found if p.rule == "P" and p.path == "part3.after_table[0]"]
+    assert "99件" in lines[prose.line - 1]  # type: ignore[operator]
+
+
+def _element_line(data: Path, *loc: str | int) -> int | None:
+    from reportkit.locate import KeyLines
+
+    return KeyLines(data.read_text(encoding="utf-8")).find(loc)

@@ -340,7 +340,7 @@ def similar_across(
             if not earlier:
                 continue
             where, _, other_path, ratio = min(earlier)
-            file, line = agency.report.where(*path.split("[")[0].split("."))
+            file, line = agency.report.where_paragraph(path)
             agency.problems.append(
                 Problem(
                     "similar_agency",

@@ -394,13 +394,13 @@ def alike(text: str, other: str) -> float:
 
 
 def _similar(report: AnyReport, path: str, old_path: str, ratio: float, source: str) -> Problem:
-    part, rest = path.split(".", 1)
-    field = rest.split("[", 1)[0]
+    file, line = report.where_paragraph(path)
     return Problem(
         "rule_similar",
         {"percent": int(ratio * 100), "previous": source, "where": old_path},
         path=path,
-        **_place(report, part, field),
+        file=file,
+        line=line,
         rule="S",
         severity="warning",
     )
@@ -482,7 +482,7 @@ def rule_prose(years: Years) -> Iterator[Problem]:
                 stated = int(digits) if len(digits) <= 12 else None
                 table = sum(_figure(report, cell) for cell in phrase.cells)
                 if stated != table:
-                    part, rest = path.split(".", 1)
+                    file, line = years.given.where_paragraph(path)
                     quote = match.group(0)
                     yield Problem(
                         "rule_prose",
@@ -495,7 +495,8 @@ def rule_prose(years: Years) -> Iterator[Problem]:
                             ),
                         },
                         path=path,
-                        **_place(report, part, rest.split("[", 1)[0]),
+                        file=file,
+                        line=line,
                         rule="P",
                         severity="warning",
                     )

@@ -490,6 +490,15 @@ class Document(_Strict):
             for b in self._broken
         )
 
+    def where_paragraph(self, path: str) -> tuple[str, int | None]:
+        """Return the file and line of the paragraph `path` names (as `narrative` yields it,
+        e.g. ``part3.after_table[2]``): the paragraph's own line, not its array's."""
+        dotted, _, index = path.partition("[")
+        keys: list[str | int] = list(dotted.split("."))
+        if index.rstrip("]").isdigit():
+            keys.append(int(index.rstrip("]")))
+        return self.where(*keys)
+
     def narrative(self) -> Iterator[tuple[str, Block]]:
         """Yield every narrative paragraph with its key path, e.g. ``part3.after_table[0]``."""
         for name in ("part1", "part2", "part3", "part4", "part5", "part6"):
