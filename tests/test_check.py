@@ -340,6 +340,11 @@ def test_a_structural_error_does_not_hide_the_table_errors(tmp_path: Path) -> No
         f"警告：{path}: 因 [agency] 单位信息、表三（依申请公开） 有误未能读取，"
         "以下校验未进行：标准句子、A、X、D、P、FILL；改正后请再次校验"
     )
+    # in English, in English words and separators: no Chinese name of a check is left
+    assert skipped.format("en") == (
+        f"warning: {path}: [agency] 单位信息, 表三（依申请公开） could not be read, so these "
+        "checks did not run: the standard sentences, A, X, D, P, FILL; check again once fixed"
+    )
 
 
 def test_a_2020_report_still_gets_its_table_errors(seed_text: str, tmp_path: Path) -> None:

@@ -73,6 +73,7 @@ def test_errors_doc_covers_every_message_a_user_can_meet() -> None:
         "warning_report_head",
         "level_choices",  # parts of other messages
         "did_you_mean",
+        "standard_sentences",
         "template_ok",
         "adopted",
         "kinds_list",

@@ -50,6 +50,7 @@ from typing import Any, Literal
 from reportkit.errors import DataError, Problem, Severity
 from reportkit.format2019.model import Report2019
 from reportkit.load import INVISIBLE, AnyReport, last_year, read_any
+from reportkit.messages import Msg
 from reportkit.model import (
     APPEAL_ROWS,
     APPLICANT_COLUMNS,
@@ -170,19 +171,16 @@ def run_rules(
             Problem(
                 "rules_skipped",
                 {
-                    "rules": "、".join([_SENTENCES, *skipped]),
-                    "parts": "、".join(
+                    "rules": [Msg("standard_sentences"), *skipped],
+                    "parts": [
                         _field_label(f) for f in sorted(blocked or {_top(b) for b in report.broken})
-                    ),
+                    ],
                 },
                 file=report.source,
                 severity="warning",
             )
         )
     return problems
-
-
-_SENTENCES = "标准句子"
 
 
 def _top(dotted: str) -> str:

@@ -253,6 +253,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "落款日期 {date} 不合理：报告应在次年（{next} 年）内公开",
         "the report date {date} is implausible: the report is published in the following year ({next})",
     ),
+    "standard_sentences": ("标准句子", "the standard sentences"),
     "rules_skipped": (
         "因 {parts} 有误未能读取，以下校验未进行：{rules}；改正后请再次校验",
         "{parts} could not be read, so these checks did not run: {rules}; check again once fixed",
@@ -1145,16 +1146,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
 def translate(code: str, lang: str = "zh", **params: Any) -> str:
     """Return the message `code` in `lang`, filled in with `params` (a `Msg` parameter is
-    itself translated, an empty one left out)."""
+    itself translated, an empty one left out; a list parameter is an enumeration, each item
+    translated and joined the way `lang` enumerates: 「A、B」, "A, B")."""
     zh, en = CATALOGUE[code]
     text = en if lang == "en" else zh
     if not params:
         return text
-    filled = {
-        key: translate(value.code, lang, **value.params) if isinstance(value, Msg) else value
-        for key, value in params.items()
-    }
+    filled = {key: _fill(value, lang) for key, value in params.items()}
     return text.format(**filled)
+
+
+def _fill(value: Any, lang: str) -> Any:
+    if isinstance(value, Msg):
+        return translate(value.code, lang, **value.params)
+    if isinstance(value, list):
+        return (", " if lang == "en" else "、").join(str(_fill(item, lang)) for item in value)
+    return value
 
 
 # ---------------------------------------------------------------------------------------------
