@@ -96,7 +96,14 @@ def test_unknown_key_suggests_the_nearest(seed_text: str) -> None:
             "二：行政许可",
         ),
         ("licensing = 0", "licensing = -2", "negative", "proactive.licensing", "二：行政许可"),
-        ("licensing = 0", 'licensing = "0"', "not_integer", "proactive.licensing", "二：行政许可"),
+        (
+            "licensing = 0",
+            'licensing = "0"',
+            "quoted_integer",
+            "proactive.licensing",
+            "二：行政许可",
+        ),
+        ("licensing = 0", 'licensing = "三"', "not_integer", "proactive.licensing", "二：行政许可"),
         (
             "licensing = 0",
             "licensing = 99999999999",
@@ -134,7 +141,8 @@ def test_unknown_key_suggests_the_nearest(seed_text: str) -> None:
     ids=[
         "fraction",
         "negative",
-        "string",
+        "quoted-number",
+        "text",
         "huge",
         "nan",
         "negative-fee",
@@ -295,3 +303,16 @@ def test_the_level_error_is_in_one_language(seed_text: str) -> None:
     zh, en = problem.format(), problem.format("en")
     assert "town（乡镇）" in zh and '是否应为 "town"？' in zh and " or " not in zh
     assert 'did you mean "town"?' in en and "乡镇" not in en
+
+
+@pytest.mark.parametrize(("typed", "number"), [('"12"', "12"), ('"１２"', "12"), ('" 7 "', "7")])
+def test_a_number_in_quotes_is_told_to_lose_its_quotes(
+    seed_text: str, typed: str, number: str
+) -> None:
+    # 「应为整数，实为 "12"」 leaves a clerk wondering what is not whole about 12
+    problem = one(seed_text.replace("licensing = 0", f"licensing = {typed}", 1))
+    assert problem.code == "quoted_integer"
+    assert problem.message() == f"应为整数（数字不加引号：写 {number}），实为 {typed}"
+    assert problem.message("en") == (
+        f"expected a whole number (numbers take no quotes: write {number}), found {typed}"
+    )

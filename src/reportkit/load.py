@@ -16,6 +16,7 @@ import stat
 import tomllib
 import types
 import typing
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -615,6 +616,8 @@ def _explain(error: Any, loc: Loc, model: type[BaseModel] = Report) -> tuple[str
             return "fraction_count", {"found": found}
         if isinstance(value, Decimal) and not value.is_finite():
             return "not_finite", {"found": found}
+        if isinstance(value, str) and (typed := _quoted_integer(value)) is not None:
+            return "quoted_integer", {"found": found, "number": typed}
         return "not_integer", {"found": found}
     if kind == "greater_than_equal":
         return "negative", {"found": found}
@@ -657,6 +660,13 @@ def _explain(error: Any, loc: Loc, model: type[BaseModel] = Report) -> tuple[str
     if kind in ("heading_with_text", "empty_block"):
         return kind, {}
     return "invalid", {"detail": error.get("msg", kind)}
+
+
+def _quoted_integer(text: str) -> str | None:
+    """Return the whole number a string holds (full-width digits too), as it should be
+    written without quotes; None when it is no number."""
+    digits = unicodedata.normalize("NFKC", text).strip()
+    return digits if re.fullmatch(r"-?[0-9]{1,15}", digits) else None
 
 
 def _show(value: Any) -> str:

@@ -153,6 +153,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "unknown_key_plain": ("未知的键「{key}」", "unknown key '{key}'"),
     "not_integer": ("应为整数，实为 {found}", "expected a whole number, found {found}"),
+    "quoted_integer": (
+        "应为整数（数字不加引号：写 {number}），实为 {found}",
+        "expected a whole number (numbers take no quotes: write {number}), found {found}",
+    ),
     "fraction_count": (
         "件数应为整数，实为小数 {found}",
         "a count must be a whole number, found the fraction {found}",
