@@ -217,3 +217,24 @@ def test_an_internal_error_exits_3(tmp_path: Path) -> None:
     assert result.returncode == 3
     assert "内部错误" in result.stderr and "RuntimeError: boom" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_english_counts_agree_with_their_nouns() -> None:
+    from reportkit.messages import translate
+
+    assert translate("problems_found", "en", errors=1, warnings=2) == "1 error, 2 warnings"
+    assert translate("problems_found", "en", errors=0, warnings=1) == "0 errors, 1 warning"
+    assert translate("batch_done", "en", total=1, rendered=1, unchanged=0, failed=0).startswith(
+        "1 agency:"
+    )
+    assert translate("sheet_exported", "en", count=3, path="x.csv").endswith("3 agencies to x.csv")
+    assert translate("problems_found", "zh", errors=1, warnings=2) == "共发现 1 个错误、2 个警告"
+
+
+def test_new_from_last_year_refuses_names_it_would_ignore(tmp_path: Path) -> None:
+    last = tmp_path / "江坡镇-2022.toml"
+    shutil.copy(FIXTURES / "jiangpo-2022.toml", last)
+    result = run("new", "--from", str(last), "--agency", "别的镇", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--agency" in result.stderr and "去年" in result.stderr
+    assert not (tmp_path / "江坡镇-2023.toml").exists()

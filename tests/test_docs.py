@@ -63,6 +63,7 @@ def test_errors_doc_covers_every_message_a_user_can_meet() -> None:
         "filled",
         "internal_error",
         "new_needs",
+        "new_from_alone",
         "skeleton_written",
         "rolled",
         "sheet_exported",

@@ -608,6 +608,8 @@ def build(lang: str) -> click.Group:
     ) -> None:
         from reportkit import kinds, skeleton
 
+        if last is not None and (agency is not None or level is not None or kind_name is not None):
+            raise click.UsageError(t("new_from_alone"))  # they come from last year's file
         if kind_name is not None and kind_name != kinds.GOV_INFO_2021:
             if not agency or not agency.strip() or not year:
                 raise click.UsageError(t("new_needs"))

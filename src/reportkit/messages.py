@@ -438,7 +438,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "batch_done": (
         "共 {total} 个单位：已生成 {rendered}，未变化 {unchanged}，未通过 {failed}",
-        "{total} agencies: {rendered} rendered, {unchanged} unchanged, {failed} failed",
+        "{total} agenc{total_ies}: {rendered} rendered, {unchanged} unchanged, {failed} failed",
     ),
     "batch_progress": ("正在生成报告", "rendering reports"),
     "help_batch": (
@@ -463,7 +463,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "totals_none": ("没有通过校验的单位，无法汇总", "no agency passed its checks: nothing to sum"),
     "totals_written": (
         "已生成汇总数据文件 {path}（含 {count} 个单位）",
-        "wrote the county totals {path} ({count} agencies)",
+        "wrote the county totals {path} ({count} agenc{count_ies})",
     ),
     # CLI
     "warning_prefix": ("警告：", "warning: "),
@@ -471,7 +471,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "pdf_written": ("已生成 {path}", "wrote {path}"),
     "problems_found": (
         "共发现 {errors} 个错误、{warnings} 个警告",
-        "{errors} errors, {warnings} warnings",
+        "{errors} error{errors_s}, {warnings} warning{warnings_s}",
     ),
     "check_ok": ("{file}：校验通过", "{file}: all checks passed"),
     "not_written": ("有错误，未生成文件", "errors found, nothing was written"),
@@ -536,6 +536,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the agency's level (default: guessed from its name)",
     ),
     "help_from": ("上年的数据文件或县（区）文件夹", "last year's data file or county folder"),
+    "new_from_alone": (
+        "--from 从去年的文件接续，单位名称和级别都取自去年的文件：不能再给 --agency、--level 或 --kind",
+        "--from carries last year's file over, its agency and level included: --agency, --level "
+        "and --kind cannot be given with it",
+    ),
     "new_needs": ("请给出 --agency 和 --year，或 --from", "give --agency and --year, or --from"),
     "skeleton_written": (
         "已生成数据文件 {path}：按注释填写后运行 reportkit check",
@@ -603,9 +608,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "sheet_exported": (
         "已导出 {count} 个单位的数字到 {path}",
-        "wrote the figures of {count} agencies to {path}",
+        "wrote the figures of {count} agenc{count_ies} to {path}",
     ),
-    "sheet_imported": ("{file}：已更新 {count} 个数字", "{file}: {count} figures updated"),
+    "sheet_imported": ("{file}：已更新 {count} 个数字", "{file}: {count} figure{count_s} updated"),
     "sheet_nothing": (
         "表格中的数字与数据文件一致，没有需要更新的",
         "the sheet matches the data files: nothing to update",
@@ -946,7 +951,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "adopted": (
         "已生成模板 {path}：{count} 处已对应",
-        "wrote the template {path}: {count} places mapped",
+        "wrote the template {path}: {count} place{count_s} mapped",
     ),
     "adopt_mapped": ("  已对应：{what}", "  mapped: {what}"),
     "adopt_removed": ("  已删去：{what}", "  removed: {what}"),
@@ -1013,7 +1018,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "printed_blank": (
         "{count} 个单元格未填写（{columns}）：报告中的数字不能空着，没有的应填 0",
-        "{count} cells left blank ({columns}): a report prints every figure, 0 where there is none",
+        "{count} cell{count_s} left blank ({columns}): a report prints every figure, 0 where there is none",
     ),
     "at_page": ("（第 {page} 页）", " (page {page})"),
     "import_unreadable": (
@@ -1097,7 +1102,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "imported_incomplete": (
         "已生成数据文件 {path}，但有 {count} 处未能读出（见上，文件中以注释标出）：补全后运行 reportkit check",
-        "wrote {path}, but {count} things could not be read (listed above, marked in the file): "
+        "wrote {path}, but {count} thing{count_s} could not be read (listed above, marked in the file): "
         "complete them, then run reportkit check",
     ),
     "published_no_fill": (
@@ -1114,7 +1119,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "review_progress": ("正在审核报告", "reviewing reports"),
     "review_done": (
         "共 {total} 份报告：通过 {passed}，未通过 {failed}；汇总表和问题清单在 {folder}",
-        "{total} reports: {passed} passed, {failed} failed; the summary and problem lists are in "
+        "{total} report{total_s}: {passed} passed, {failed} failed; the summary and problem lists are in "
         "{folder}",
     ),
     "import_other_table": (
@@ -1157,6 +1162,11 @@ def translate(code: str, lang: str = "zh", **params: Any) -> str:
     if not params:
         return text
     filled = {key: _fill(value, lang) for key, value in params.items()}
+    if lang == "en":  # a count's plural ending: "1 error", "2 errors"; "1 agency", "2 agencies"
+        for key, value in params.items():
+            if isinstance(value, int) and not isinstance(value, bool):
+                filled[f"{key}_s"] = "" if value == 1 else "s"
+                filled[f"{key}_ies"] = "y" if value == 1 else "ies"
     return text.format(**filled)
 
 
