@@ -1200,7 +1200,7 @@ CLICK_ZH: dict[str, str] = {
     "parameter": "参数",
     "No such command {name!r}.": "没有「{name}」这个命令。",
     "No such option {name!r}.": "没有「{name}」这个选项。",
-    "No such option: {name}": "没有「{name}」这个选项",
+    "No such option: {name}": "没有「{name}」这个选项。",
     "Did you mean {possibility}?": "是否应为 {possibility}？",
     "(Did you mean one of: {possibilities}?)": "（是否应为以下之一：{possibilities}？）",
     "Option {name!r} does not take a value.": "选项「{name}」不带值。",
