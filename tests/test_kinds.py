@@ -280,3 +280,24 @@ def test_template_lint_checks_a_template_against_its_kind(tmp_path: Path) -> Non
     assert any(p["code"].startswith("lint_unknown") for p in found)  # agency.name and the rest
     generic = run_cli("template", "lint", "--kind", "generic", str(official), cwd=tmp_path)
     assert generic.returncode == 0, generic.stdout + generic.stderr
+
+
+def test_render_with_a_restyled_bulletin_template_lints_it_first(tmp_path: Path) -> None:
+    template = tmp_path / "restyled.docx"
+    doc = Document()
+    doc.add_paragraph("{{ county }}{{ yaer }}年统计公报")  # a typo
+    doc.add_paragraph("地区生产总值{{ gpd }}亿元")  # another
+    doc.add_paragraph("{%p for s in sentences.summary %}")
+    doc.add_paragraph("{{ s }}")
+    doc.save(str(template))
+    (tmp_path / "kinds").mkdir()
+    shutil.copytree(KIND, tmp_path / "kinds" / "county-bulletin")
+    data = tmp_path / "b.toml"
+    shutil.copy(BULLETIN, data)
+    with pytest.raises(reportkit.TemplateError) as refused:
+        reportkit.render(data, tmp_path / "out.docx", template=template)
+    messages = " ".join(p.format() for p in refused.value.problems)
+    # every problem at once: both typos with their nearest names, the block left open
+    assert "yaer" in messages and "year" in messages and "gpd" in messages
+    assert any(p.code.startswith("lint_") and "for" in p.format() for p in refused.value.problems)
+    assert not (tmp_path / "out.docx").exists()
