@@ -12,6 +12,7 @@ wrong; 3 an internal error (a bug: please report it with `--debug`); 130 interru
 from __future__ import annotations
 
 import codecs
+import difflib
 import json
 import os
 import signal
@@ -99,6 +100,27 @@ def _fit_console() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="reportkit-fit")
+
+
+class _Group(click.Group):
+    """A command group that names the nearest command when one is mistyped, whatever click's
+    release (8.1 names none), in click's own words (translated by `_speak_click`)."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        unknown = name and not name.startswith("-") and self.get_command(ctx, name) is None
+        if unknown and not ctx.resilient_parsing:
+            words = getattr(click.core, "_", lambda message: message)
+            close = difflib.get_close_matches(name, list(self.commands))
+            message = words("No such command {name!r}.").format(name=name)
+            if close:
+                message += " " + words("Did you mean {possibility}?").format(
+                    possibility=repr(close[0])
+                )
+            raise click.UsageError(message, ctx)
+        return super().resolve_command(ctx, args)
 
 
 def _speak_click(lang: str) -> None:
@@ -239,6 +261,7 @@ def build(lang: str) -> click.Group:
         return function
 
     @click.group(
+        cls=_Group,
         help=t("help_main"),
         context_settings=settings,
         options_metavar=t("metavar_options"),
@@ -677,6 +700,7 @@ def build(lang: str) -> click.Group:
             raise click.exceptions.Exit(1)
 
     @main.group(
+        cls=_Group,
         name="sheet",
         help=t("help_sheet"),
         options_metavar=t("metavar_options"),
@@ -775,6 +799,7 @@ def build(lang: str) -> click.Group:
             click.echo(text.encode("utf-8"), nl=False)
 
     @main.group(
+        cls=_Group,
         name="template",
         help=t("help_template_group"),
         options_metavar=t("metavar_options"),

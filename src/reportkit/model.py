@@ -45,6 +45,17 @@ def _amount(value: Any) -> Any:
     """An amount is a TOML number (never text, as counts are never text), and −0 is 0."""
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise PydanticCustomError("amount_type", "expected a number")
+    if isinstance(value, Decimal) and value.is_finite() and value != 0:
+        # pydantic's own count of places misses a huge negative exponent in some releases
+        # (2.7: 1e-50000000 passed, and a sentence then wrote fifty million zeros)
+        _, digits, exponent = value.as_tuple()  # not normalize(): it rounds 1e-50000000 to 0
+        trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+        if isinstance(exponent, int) and exponent + trailing < -PLACES:
+            raise PydanticCustomError(
+                "decimal_max_places",
+                "Decimal input should have no more than {decimal_places} decimal places",
+                {"decimal_places": PLACES},
+            )
     return value.copy_abs() if isinstance(value, Decimal) and value == 0 else value
 
 
