@@ -314,3 +314,133 @@ def test_a_failed_agency_has_no_output(county: Path, tmp_path: Path) -> None:
     result = batch.run(county, tmp_path / "out")
     xujie = next(a for a in result.agencies if a.data.name == "xujie.toml")
     assert xujie.status == "failed" and xujie.output is None
+
+
+# --- a county that did not change -------------------------------------------------------------
+
+
+def outcome(result: batch.Result) -> list[tuple[str, str, list[str]]]:
+    return [
+        (a.name, a.output.name if a.output else "", [p.format() for p in a.problems])
+        for a in result.agencies
+    ]
+
+
+def read_spy(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Record every agency the batch reads."""
+    seen: list[Path] = []
+    real = batch._read
+
+    def spy(agency: batch.Agency, *args: object) -> None:
+        seen.append(agency.data)
+        real(agency, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "_read", spy)
+    return seen
+
+
+def test_an_unchanged_county_is_answered_without_reading_it(
+    county: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    first = batch.run(county, out)
+    summary = (out / "summary.csv").read_bytes()
+    seen = read_spy(monkeypatch)
+    again = batch.run(county, out)
+    assert seen == []  # no agency read, checked or compared
+    assert outcome(again) == outcome(first)  # the same names, outputs and problems, each located
+    assert {a.name: a.status for a in again.agencies} == {
+        **{name: "unchanged" for name in TOWNS},
+        "戌街乡人民政府": "failed",
+    }
+    assert (out / "summary.csv").read_bytes() == summary.replace(
+        "已生成".encode(), "未变化".encode()
+    )
+    # the county's totals are still made from its reports
+    _, problems, names = batch.write_county_totals(again, county)
+    assert problems == [] and names == TOWNS
+
+
+def _edit_town(county: Path, out: Path) -> None:
+    town = county / "anle.toml"
+    town.write_text(
+        town.read_text("utf-8").replace("licensing", "licensing", 1) + "\n# 改\n", "utf-8"
+    )
+
+
+def _edit_shared(county: Path, out: Path) -> None:
+    shared = county / "county.toml"
+    shared.write_text(shared.read_text("utf-8") + "\n# 改\n", "utf-8")
+
+
+def _add_town(county: Path, out: Path) -> None:
+    shutil.copy(county / "anle.toml", county / "anle2.toml")
+    text = (county / "anle2.toml").read_text("utf-8")
+    (county / "anle2.toml").write_text(text.replace("安乐乡人民政府", "安乐二乡人民政府"), "utf-8")
+
+
+def _truncate_report(county: Path, out: Path) -> None:
+    report = out / "安乐乡人民政府.docx"
+    report.write_bytes(report.read_bytes()[:100])
+
+
+def _remove_report(county: Path, out: Path) -> None:
+    (out / "安乐乡人民政府.docx").unlink()
+
+
+def _break_record(county: Path, out: Path) -> None:
+    (out / ".reportkit-batch" / "run.json").write_text("{", "utf-8")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_edit_town, _edit_shared, _add_town, _truncate_report, _remove_report, _break_record],
+    ids=lambda f: f.__name__,
+)
+def test_any_change_to_a_county_has_it_read_again(
+    change: object, county: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    batch.run(county, out)
+    change(county, out)  # type: ignore[operator]
+    seen = read_spy(monkeypatch)
+    again = batch.run(county, out)
+    assert seen  # the county was read
+    assert (out / "安乐乡人民政府.docx").is_file()
+    assert {a.status for a in again.agencies} <= {"rendered", "unchanged", "failed"}
+    fresh = batch.run(county, out, batch.Options(rebuild=True))
+    assert outcome(again) == outcome(fresh)
+
+
+def test_last_year_s_file_appearing_has_the_county_read_again(
+    county: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    last = tmp_path / "last"
+    last.mkdir()
+    out = tmp_path / "out"
+    options = batch.Options(previous=last)
+    batch.run(county, out, options)
+    shutil.copy(FIXTURES / "jiangpo-2022.toml", last / "jiangpo.toml")
+    seen = read_spy(monkeypatch)
+    batch.run(county, out, options)
+    assert county / "jiangpo.toml" in seen
+
+
+def test_an_interrupted_run_leaves_no_record_of_a_whole_run(
+    county: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    batch.run(county, out)
+    _edit_town(county, out)
+
+    def killed(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch, "_execute", killed)
+    with pytest.raises(KeyboardInterrupt):
+        batch.run(county, out)
+    assert not (out / ".reportkit-batch" / "run.json").exists()
+    monkeypatch.undo()
+    seen = read_spy(monkeypatch)
+    batch.run(county, out)
+    assert seen  # read again, and the town rendered again

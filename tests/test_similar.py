@@ -367,6 +367,10 @@ def test_the_batch_keeps_signatures_and_compares_nothing_when_nothing_changed(
         return real_pairs(self, touching)
 
     monkeypatch.setattr(similar.Index, "pairs", spy)
+    # nothing changed: the run's record answers, nothing is read or compared
+    same = batch.run(county, tmp_path / "out")
+    assert findings(same.agencies) == warned and asked == []
+    records.drop_run()  # the county read again: the signatures kept in the records serve
     again = batch.run(county, tmp_path / "out")
     assert {a.status for a in again.agencies} == {"unchanged", "failed"}
     assert findings(again.agencies) == warned

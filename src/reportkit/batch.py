@@ -57,7 +57,7 @@ from reportkit.narrate import narrate
 from reportkit.output import csv_text, remove_leftovers, write
 from reportkit.pdf import Standard, convert
 from reportkit.preview import previews
-from reportkit.records import FolderLock, Records
+from reportkit.records import FolderLock, Record, Records, file_digest
 from reportkit.renderer import default_template, document, header_marks
 from reportkit.similar import SHORT
 
@@ -76,6 +76,7 @@ class Agency(Sorted):
     problems: list[Problem] = field(default_factory=list)
     last: Any = None  # last year's report, when there is one
     other: OfKind | None = None  # a report of another kind, with its kind
+    named: str = ""  # whose report it is, as the last run found (a county that did not change)
     output: Path | None = None
     status: Status = "failed"
     digest: str = ""
@@ -83,6 +84,8 @@ class Agency(Sorted):
 
     @property
     def name(self) -> str:
+        if self.named:
+            return self.named
         if self.other is not None:
             return str(self.other.kind.subject(self.other.report))
         return self.report.agency.name if self.report else self.data.stem
@@ -237,8 +240,17 @@ def common_digest(template: Path) -> bytes:
 
 def _digest(agency: Agency, options: Options, common: bytes) -> str:
     """Return the hash of every input of an agency's document."""
-    last = agency.last
     h = hashlib.sha256(common)
+    for path in _inputs(agency):
+        h.update(str(path.name).encode())
+        h.update(path.read_bytes() if os.path.isfile(path) else b"-")
+    h.update(json.dumps([options.force, str(agency.output.name if agency.output else "")]).encode())
+    return h.hexdigest()
+
+
+def _inputs(agency: Agency) -> list[Path]:
+    """Return the files an agency's document is made from."""
+    last = agency.last
     inputs = [agency.data, agency.data.parent / SHARED]
     if agency.report is not None and agency.report.rulebook:
         inputs.append(Path(agency.report.where("rulebook")[0]).parent / agency.report.rulebook)
@@ -247,11 +259,7 @@ def _digest(agency: Agency, options: Options, common: bytes) -> str:
         inputs += sorted(p for p in Path(folder).rglob("*") if p.is_file())
     if last is not None:
         inputs += [Path(last.source), Path(last.source).parent / SHARED]
-    for path in inputs:
-        h.update(str(path.name).encode())
-        h.update(path.read_bytes() if os.path.isfile(path) else b"-")
-    h.update(json.dumps([options.force, str(agency.output.name if agency.output else "")]).encode())
-    return h.hexdigest()
+    return inputs
 
 
 # ---------------------------------------------------------------------------------------------
@@ -433,7 +441,13 @@ def run(
     """
     options = options or Options()
     _check_options(county, out_dir, options)
-    agencies = [Agency(data) for data in agency_files(county)]
+    files = agency_files(county)
+    if not options.rebuild and Records(out_dir).run() is not None:  # else nothing to lock yet
+        with FolderLock(out_dir):
+            done = _unchanged_run(county, files, out_dir, options, progress)
+        if done is not None:
+            return done
+    agencies = [Agency(data) for data in files]
     inherited = shared_paragraphs(county / SHARED)
     own_rulebooks = agency_rulebooks_allowed(county)
     for agency in agencies:
@@ -454,6 +468,7 @@ def _write(
     """Render what changed into the locked output folder; write the lists and the summary."""
     remove_leftovers(out_dir)
     records = Records(out_dir)
+    records.drop_run()  # before anything changes: an interrupted run leaves none
     records.forget_old_manifest()
     result = Result(agencies, out_dir)
 
@@ -521,6 +536,9 @@ def _write(
         write_summary(agencies, out_dir / SUMMARY, previews=images)
     except ReportkitError as exc:
         result.problems += exc.problems
+    rendered = [agency for agency, _ in jobs]
+    if not result.problems and all(a.status != "failed" for a in rendered):
+        _remember_run(agencies, out_dir, options)
     return result
 
 
@@ -532,6 +550,146 @@ def _template(agency: Agency) -> Path:
     kind, report = agency.other.kind, agency.other.report
     named = kind.template_of(report) if hasattr(kind, "template_of") else None
     return Path(named) if named is not None else Path(kind.template(report.locale))
+
+
+# ---------------------------------------------------------------------------------------------
+# A county that did not change, answered without reading it
+#
+# A run that ended well records every input file of every agency (with the last-year files
+# each agency would look for, present or not), the options, and what it found. The next run
+# hashes those files: when every one is as recorded, every report on disk is the one its
+# record describes (and every PDF, page and image asked for), and the county's files are the
+# same ones, the county has not changed, and the findings are the recorded ones (the checks
+# and 雷同 depend on nothing else). Any difference, or any doubt, and the county is read.
+
+RUN_VERSION = 1
+
+
+def _run_key(county: Path, files: Sequence[Path], options: Options, templates: list[str]) -> str:
+    """Return the hash of what a run's findings depend on besides the agencies' files."""
+    commons = [common_digest(Path(t)).hex() for t in templates]
+    settings = [options.force, options.pdf, options.pdf_standard, options.html, options.preview]
+    places = [str(county.resolve()), str(options.template), str(options.previous)]
+    text = json.dumps([RUN_VERSION, commons, settings, places, [f.name for f in files]])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _run_inputs(agency: Agency, options: Options) -> list[Path]:
+    """Return an agency's input files, and the last-year files it would look for."""
+    assert agency.report is not None
+    inputs = _inputs(agency)
+    if options.previous is not None:
+        inputs.append(options.previous / agency.data.name)
+    elif agency.report.previous:
+        inputs.append(agency.data.parent / agency.report.previous)
+    return inputs
+
+
+def _remember_run(agencies: Sequence[Agency], out_dir: Path, options: Options) -> None:
+    """Record the run that just ended (see above), when every agency was read as a national
+    report and every finding can be stored; otherwise the next run reads the county again."""
+    if any(a.report is None or a.other is not None for a in agencies):
+        return
+    files: dict[str, Any] = {}
+    entries = []
+    templates: set[str] = set()
+    try:
+        for agency in agencies:
+            for path in _run_inputs(agency, options):
+                key = str(path.resolve())
+                if key not in files:
+                    files[key] = file_digest(path)
+            if agency.output is not None:
+                templates.add(str(options.template or _template(agency)))
+            entries.append(
+                {
+                    "data": agency.data.name,
+                    "name": agency.name,
+                    "failed": agency.status == "failed",
+                    "digest": agency.digest,
+                    "output": agency.output.name if agency.output is not None else None,
+                    "problems": [p.to_record() for p in agency.problems],
+                }
+            )
+    except (OSError, TypeError):
+        return
+    county = agencies[0].data.parent if agencies else out_dir
+    key = _run_key(county, [a.data for a in agencies], options, sorted(templates))
+    record = {"key": key, "templates": sorted(templates), "files": files, "agencies": entries}
+    with contextlib.suppress(ReportkitError):
+        Records(out_dir).put_run(record)
+
+
+def _unchanged_run(
+    county: Path,
+    files: Sequence[Path],
+    out_dir: Path,
+    options: Options,
+    progress: Progress | None,
+) -> Result | None:
+    """Return the outcome of a run over a county that did not change since the last run, from
+    that run's record; None when anything differs or cannot be verified."""
+    records = Records(out_dir)
+    stored = records.run()
+    try:
+        if stored is None or stored["key"] != _run_key(county, files, options, stored["templates"]):
+            return None
+        for path, digest in stored["files"].items():
+            found = file_digest(Path(path))
+            if (list(found) if found is not None else None) != digest:
+                return None
+        agencies = []
+        for entry in stored["agencies"]:
+            agency = Agency(
+                county / entry["data"],
+                problems=[Problem.from_record(p) for p in entry["problems"]],
+                named=entry["name"],
+                status="failed" if entry["failed"] else "unchanged",
+                digest=entry["digest"],
+            )
+            if entry["output"] is not None:
+                record = records.get(entry["data"])
+                if not (
+                    record is not None
+                    and record.digest == entry["digest"]
+                    and record.output == entry["output"]
+                    and record.holds(out_dir)
+                    and _derived_hold(record, out_dir, options)
+                ):
+                    return None
+                agency.output = out_dir / entry["output"]
+            agencies.append(agency)
+    except (KeyError, TypeError, ValueError, OSError):
+        return None
+    if [a.data.name for a in agencies] != [f.name for f in files]:
+        return None
+    for agency in agencies:
+        if progress:
+            progress(agency)
+    result = Result(agencies, out_dir)
+    images = {
+        a.output: a.output.with_suffix(".png")
+        for a in agencies
+        if options.preview and a.output is not None
+    }
+    try:
+        write_problem_reports(agencies, out_dir)
+        write_summary(agencies, out_dir / SUMMARY, previews=images)
+    except ReportkitError as exc:
+        result.problems += exc.problems
+    return result
+
+
+def _derived_hold(record: Record, out_dir: Path, options: Options) -> bool:
+    """True when every file the options ask to be made from the report is there and current."""
+    return (
+        (not options.html or record.derived_holds("html", out_dir))
+        and (
+            not (options.pdf or options.preview)
+            or record.derived_holds("pdf", out_dir, options.pdf_standard)
+        )
+        and (not options.preview or record.derived_holds("png", out_dir))
+    )
 
 
 def _read(agency: Agency, options: Options, own_rulebooks: bool = False) -> None:
@@ -864,14 +1022,15 @@ def write_county_totals(result: Result, county: Path) -> tuple[Path, list[Proble
     passed = [
         a
         for a in result.agencies
-        if a.report is not None and not a.errors and a.status in ("rendered", "unchanged")
+        if a.other is None and not a.errors and a.status in ("rendered", "unchanged")
     ]
     other = next((a.other.kind.name for a in result.agencies if a.other is not None), None)
     if not passed and other is not None:  # the county's totals are the national tables'
         raise DataError(Problem("totals_other_kind", {"kind": other}, file=str(county)))
     if not passed:
         raise DataError(Problem("totals_none", file=str(county)))
-    reports = [a.report for a in passed if a.report is not None]
+    # a county that did not change was not read (its reports are read here)
+    reports = [a.report if a.report is not None else load(a.data) for a in passed]
     first = reports[0]
     named = county_table(county, "totals", "agency")
     county_name = first.agency.county or county.name

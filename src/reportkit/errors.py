@@ -15,9 +15,10 @@ Exception tree (the CLI catches only the base class)::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Literal
 
-from reportkit.messages import default_language, translate
+from reportkit.messages import Msg, default_language, translate
 
 Severity = Literal["error", "warning"]
 
@@ -67,6 +68,41 @@ class Problem:
             "code": self.code,
             "message": self.message(lang),
         }
+
+    def to_record(self) -> dict[str, Any]:
+        """Return the problem as JSON data that `from_record` reads back whole (its parameters
+        included); raise TypeError for a parameter that has no such form."""
+        record = {k: v for k, v in self.__dict__.items() if k != "params"}
+        record["params"] = {key: _stored(value) for key, value in self.params.items()}
+        return record
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Problem:
+        """Return the problem `to_record` wrote."""
+        params = {key: _restored(value) for key, value in record["params"].items()}
+        return cls(**{**record, "params": params})
+
+
+def _stored(value: Any) -> Any:
+    if isinstance(value, Msg):
+        return {"msg": value.code, "params": {k: _stored(v) for k, v in value.params.items()}}
+    if isinstance(value, list):
+        return [_stored(v) for v in value]
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    raise TypeError(f"a problem's parameter cannot be stored: {type(value).__name__}")
+
+
+def _restored(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_restored(v) for v in value]
+    if isinstance(value, dict) and "msg" in value:
+        return Msg(value["msg"], {k: _restored(v) for k, v in value["params"].items()})
+    if isinstance(value, dict):
+        return Decimal(value["decimal"])
+    return value
 
 
 class ReportkitError(Exception):

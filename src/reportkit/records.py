@@ -27,7 +27,8 @@ from reportkit.output import make_folder, write
 
 RECORDS = ".reportkit-batch"  # the folder of records, inside the output folder
 LOCK = ".reportkit-batch.lock"
-OLD_MANIFEST = ".reportkit-batch.json"  # reportkit 0.1's single manifest, written at the end
+OLD_MANIFEST = ".reportkit-batch.json"
+RUN = "run.json"  # the last whole run's inputs and findings (an agency's record ends .toml.json)  # reportkit 0.1's single manifest, written at the end
 
 
 def file_digest(path: Path) -> tuple[str, int] | None:
@@ -118,6 +119,24 @@ class Records:
         record = Record(data_name, digest, output.name, found[0], found[1], extra=extra)
         self.put(record)
         return record
+
+    def run(self) -> dict[str, Any] | None:
+        """Return the record of the last whole run (see `batch`), if there is a readable one."""
+        try:
+            raw = json.loads((self.folder / RUN).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return raw if isinstance(raw, dict) else None
+
+    def put_run(self, run: dict[str, Any]) -> None:
+        """Write the record of the run that just ended, atomically."""
+        make_folder(self.folder)
+        write(json.dumps(run, ensure_ascii=False).encode("utf-8"), self.folder / RUN)
+
+    def drop_run(self) -> None:
+        """Remove the record of the last run (before a run changes anything)."""
+        with contextlib.suppress(FileNotFoundError):
+            (self.folder / RUN).unlink()
 
     def forget_old_manifest(self) -> None:
         """Remove reportkit 0.1's manifest: written only at the end of a run, it cannot be
