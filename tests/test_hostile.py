@@ -267,3 +267,133 @@ def test_a_zip_of_a_template_is_still_checked(tmp_path: Path) -> None:
     with pytest.raises(TemplateError) as caught:
         reportkit.render(FIXTURES / "jiangpo-2022.toml", tmp_path / "x.docx", template=bomb)
     assert caught.value.problems[0].code == "template_too_large"
+
+
+# ---------------------------------------------------------------------------------------------
+# A kind made of files is code from outside too
+
+
+BULLETIN = FIXTURES / "bulletin" / "mouding-2023.toml"
+KIND = Path(__file__).resolve().parent.parent / "kinds" / "county-bulletin"
+
+
+def a_kind(tmp_path: Path, extra: str = "", name: str = "evil") -> Path:
+    """A copy of the bulletin kind called `name` in tmp_path/kinds, with `extra` appended to its
+    kind.toml; return a data file of that kind beside it."""
+    folder = tmp_path / "kinds" / name
+    shutil.copytree(KIND, folder)
+    text = (folder / "kind.toml").read_text("utf-8")
+    text = re.sub(r'(?m)^name = ".*"', f'name = "{name}"', text)
+    (folder / "kind.toml").write_text(text + extra, "utf-8")
+    data = tmp_path / "data.toml"
+    text = BULLETIN.read_text("utf-8")
+    data.write_text(re.sub(r'(?m)^kind = ".*"', f'kind = "{name}"', text), "utf-8")
+    return data
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b'name = "\xd0\xd0"\n', ("x = " + "[" * 50_000 + "]" * 50_000).encode()],
+    ids=["gbk", "nested"],
+)
+def test_an_unreadable_kind_file_nearby_breaks_nothing_else(tmp_path: Path, content: bytes) -> None:
+    a_kind(tmp_path, name="county-statistical-bulletin")
+    (tmp_path / "kinds" / "broken").mkdir()
+    (tmp_path / "kinds" / "broken" / "kind.toml").write_bytes(content)
+    listed = run_cli("kinds", cwd=tmp_path)
+    assert listed.returncode == 0 and "county-statistical-bulletin" in listed.stdout
+    assert "Traceback" not in listed.stderr
+    assert reportkit.check(tmp_path / "data.toml") == []
+    # and a data file naming it hears what is wrong with it
+    (tmp_path / "other.toml").write_text('kind = "broken"\n', "utf-8")
+    [problem] = reportkit.check(tmp_path / "other.toml")
+    assert problem.code in ("gbk_file", "too_deep")
+    assert problem.file.endswith("kind.toml")
+
+
+def test_a_data_file_naming_a_wrong_kind_hears_what_is_wrong_with_it(tmp_path: Path) -> None:
+    data = a_kind(tmp_path, '\n[[check]]\nid = "x"\nexpect = "gdp > 0"\n')  # no message
+    [problem] = reportkit.check(data)
+    assert problem.code == "kind_file" and "check.4" in problem.format()
+    assert problem.file.endswith("kind.toml") and problem.line is not None
+
+
+@pytest.mark.parametrize(
+    ("key", "says"),
+    [
+        ("values", "reportkit's own name"),
+        ("model_config", "reportkit's own name"),
+        ("kind", "reportkit's own name"),
+        ("gdp.share", "both a figure and a table"),
+        ("structure", "both a figure and a table"),
+        ("gdp", "declared twice"),
+        ("", "is not a key"),
+        ("a..b", "is not a key"),
+        ("_hidden", "is not a key"),
+    ],
+)
+def test_a_field_key_that_cannot_be_one_is_located(tmp_path: Path, key: str, says: str) -> None:
+    field = f'\n[[field]]\nkey = "{key}"\ntype = "text"\nrequired = false\n'
+    [problem] = reportkit.check(a_kind(tmp_path, field))
+    assert problem.code == "kind_file" and says in problem.format()
+    assert problem.line is not None
+
+
+@pytest.mark.parametrize(
+    ("expect", "says"),
+    [
+        ("gpd == 1", "'gpd' is undefined"),
+        ("gdp / 0 > 1", "division by zero"),
+        ('gdp == "abc"', "both sides must be numbers"),
+    ],
+)
+def test_a_check_that_cannot_run_says_why_in_words(tmp_path: Path, expect: str, says: str) -> None:
+    check = f'\n[[check]]\nid = "x"\nexpect = \'{expect}\'\nmessage = "m"\n'
+    [problem] = reportkit.check(a_kind(tmp_path, check))
+    assert problem.code == "kind_check_failed"
+    assert says in problem.params["detail"]
+
+
+def test_a_figure_past_any_float_in_a_check_is_a_figure(tmp_path: Path) -> None:
+    # Jinja writes 1e999 into its compiled code as `inf`, a name it does not have
+    check = '\n[[check]]\nid = "x"\nexpect = "gdp > 1e999"\nmessage = "太大"\n'
+    [problem] = reportkit.check(a_kind(tmp_path, check))
+    assert problem.code == "kind_check" and problem.params["zh"] == "太大"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["{{ year > 1e999 }}", "{{ year > " + "9" * 5000 + " }}"],
+    ids=["inf", "5000-digits"],
+)
+def test_a_literal_out_of_range_in_a_rulebook_is_a_problem(tmp_path: Path, text: str) -> None:
+    rule = f'[[sentence]]\nid = "part6.hostile"\nslot = "part6"\ntext = "{text}"\n'
+    found = reportkit.check(with_rulebook(tmp_path, rule))
+    assert {p.code for p in found} <= {"sentence_failed", "bad_rulebook"}, found
+
+
+def test_a_kind_rulebook_not_in_utf8_is_located(tmp_path: Path) -> None:
+    data = a_kind(tmp_path)
+    (tmp_path / "kinds" / "evil" / "rulebook.toml").write_bytes(b'x = "\xd0\xd0"\n')
+    [problem] = reportkit.check(data)
+    assert problem.code == "gbk_file" and problem.file.endswith("rulebook.toml")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{{ ((9 ** 100) ** 100) ** 100 > 1 }}",
+        "{% set n = namespace(x=9 ** 100) %}{% for i in range(12) %}{% set n.x = n.x * n.x %}"
+        "{% endfor %}{{ n.x > 1 }}",
+    ],
+    ids=["power", "squares"],
+)
+def test_whole_numbers_cannot_grow_past_what_a_time_limit_can_stop(text: str) -> None:
+    # one multiplication of numbers of billions of digits runs in C for minutes, beyond the
+    # reach of the time limit, and takes gigabytes
+    from jinja2.exceptions import SecurityError
+
+    from reportkit.jinjaenv import environment
+
+    with pytest.raises(SecurityError):
+        environment(autoescape=False).from_string(text).render()
