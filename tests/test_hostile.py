@@ -397,3 +397,49 @@ def test_whole_numbers_cannot_grow_past_what_a_time_limit_can_stop(text: str) ->
 
     with pytest.raises(SecurityError):
         environment(autoescape=False).from_string(text).render()
+
+
+# ---------------------------------------------------------------------------------------------
+# Published files that are not reports
+
+
+def test_a_zip_bomb_as_a_word_file_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.docx"
+    with (
+        zipfile.ZipFile(default_template()) as source,
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z,
+    ):
+        for item in source.infolist():
+            z.writestr(item, source.read(item.filename))
+        z.writestr("word/media/zeros.bin", b"\0" * 300_000_000)  # 300 KB packed
+    assert bomb.stat().st_size < 1_000_000
+    result = run_cli("import", str(bomb), "-o", str(tmp_path / "x.toml"))
+    assert result.returncode == 1 and "解压后过大" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "x.toml").exists()
+    [problem] = reportkit.check_document(bomb)
+    assert problem.code == "import_too_large"
+
+
+def test_a_word_file_with_broken_parts_is_unreadable_not_a_bug(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.docx"
+    with (
+        zipfile.ZipFile(default_template()) as source,
+        zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as z,
+    ):
+        for item in source.infolist():
+            data = source.read(item.filename)
+            z.writestr(item, b"<Types/>" if item.filename == "[Content_Types].xml" else data)
+    result = run_cli("import", str(broken), "-o", str(tmp_path / "x.toml"))
+    assert result.returncode == 1 and "无法读取这个文件" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_long_text_file_is_read_in_time_proportional_to_it(tmp_path: Path) -> None:
+    # every sentence before the first heading was added to one str in a dict: quadratic
+    text = tmp_path / "long.txt"
+    lines = [f"本机关认真贯彻落实政府信息公开条例第{i}条规定。" for i in range(250_000)]
+    text.write_text("\n".join(lines), "utf-8")
+    started = time.monotonic()
+    imported = reportkit.import_report(text)
+    assert time.monotonic() - started < 40
+    assert imported.problems

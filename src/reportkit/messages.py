@@ -1011,6 +1011,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{count} cells left blank ({columns}): a report prints every figure, 0 where there is none",
     ),
     "at_page": ("（第 {page} 页）", " (page {page})"),
+    "import_too_large": (
+        "文件解压后过大（{entries} 个部件，共 {size} 字节），不是一份年度报告，或已损坏",
+        "the file unpacks to far too much ({entries} parts, {size} bytes): it is not a "
+        "yearly report, or it is damaged",
+    ),
     "import_unreadable": (
         "无法读取这个文件（{detail}）：它可能已损坏、加密，或不是扩展名所说的格式",
         "cannot read this file ({detail}): it may be damaged, encrypted, or not what its "
