@@ -443,3 +443,25 @@ def test_a_long_text_file_is_read_in_time_proportional_to_it(tmp_path: Path) -> 
     imported = reportkit.import_report(text)
     assert time.monotonic() - started < 40
     assert imported.problems
+
+
+@pytest.mark.parametrize(
+    ("line", "value", "says"),
+    [
+        ("year = 2023", "year = 1999", "应不小于 2000，实为 1999"),
+        ("gdp_growth = 5.2 ", "gdp_growth = -150 ", "应不小于 -100，实为 -150"),
+        ("gdp_growth = 5.2 ", "gdp_growth = 5.25 ", "最多写 1 位小数，实为 5.25"),
+        ("gdp = 123.45 ", "gdp = -1 ", "不能为负数，实为 -1"),
+    ],
+)
+def test_a_kind_s_bounds_are_said_as_the_kind_sets_them(
+    tmp_path: Path, line: str, value: str, says: str
+) -> None:
+    # a year of 1999 was 「不能为负数」, a growth rate of 5.25 「金额最多写 6 位小数」
+    data = tmp_path / "kinds" / "x.toml"
+    shutil.copytree(KIND, tmp_path / "kinds" / "county-bulletin")
+    text = BULLETIN.read_text("utf-8")
+    assert line in text
+    data.write_text(text.replace(line, value), "utf-8")
+    [problem] = reportkit.check(data)
+    assert says in problem.format()

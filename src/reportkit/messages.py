@@ -158,7 +158,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "a count must be a whole number, found the fraction {found}",
     ),
     "negative": ("不能为负数，实为 {found}", "must not be negative, found {found}"),
+    "below_minimum": (
+        "应不小于 {minimum}，实为 {found}",
+        "must be at least {minimum}, found {found}",
+    ),
     "too_large": ("数值过大：{found}", "number too large: {found}"),
+    "too_many_places_plain": (
+        "最多写 {places} 位小数，实为 {found}",
+        "at most {places} decimal places, found {found}",
+    ),
     "too_many_places": (
         "金额最多写 {places} 位小数、18 位数字，实为 {found}",
         "an amount has at most {places} decimal places and 18 digits, found {found}",
