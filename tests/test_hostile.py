@@ -267,3 +267,201 @@ def test_a_zip_of_a_template_is_still_checked(tmp_path: Path) -> None:
     with pytest.raises(TemplateError) as caught:
         reportkit.render(FIXTURES / "jiangpo-2022.toml", tmp_path / "x.docx", template=bomb)
     assert caught.value.problems[0].code == "template_too_large"
+
+
+# ---------------------------------------------------------------------------------------------
+# A kind made of files is code from outside too
+
+
+BULLETIN = FIXTURES / "bulletin" / "mouding-2023.toml"
+KIND = Path(__file__).resolve().parent.parent / "kinds" / "county-bulletin"
+
+
+def a_kind(tmp_path: Path, extra: str = "", name: str = "evil") -> Path:
+    """A copy of the bulletin kind called `name` in tmp_path/kinds, with `extra` appended to its
+    kind.toml; return a data file of that kind beside it."""
+    folder = tmp_path / "kinds" / name
+    shutil.copytree(KIND, folder)
+    text = (folder / "kind.toml").read_text("utf-8")
+    text = re.sub(r'(?m)^name = ".*"', f'name = "{name}"', text)
+    (folder / "kind.toml").write_text(text + extra, "utf-8")
+    data = tmp_path / "data.toml"
+    text = BULLETIN.read_text("utf-8")
+    data.write_text(re.sub(r'(?m)^kind = ".*"', f'kind = "{name}"', text), "utf-8")
+    return data
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b'name = "\xd0\xd0"\n', ("x = " + "[" * 50_000 + "]" * 50_000).encode()],
+    ids=["gbk", "nested"],
+)
+def test_an_unreadable_kind_file_nearby_breaks_nothing_else(tmp_path: Path, content: bytes) -> None:
+    a_kind(tmp_path, name="county-statistical-bulletin")
+    (tmp_path / "kinds" / "broken").mkdir()
+    (tmp_path / "kinds" / "broken" / "kind.toml").write_bytes(content)
+    listed = run_cli("kinds", cwd=tmp_path)
+    assert listed.returncode == 0 and "county-statistical-bulletin" in listed.stdout
+    assert "Traceback" not in listed.stderr
+    assert reportkit.check(tmp_path / "data.toml") == []
+    # and a data file naming it hears what is wrong with it
+    (tmp_path / "other.toml").write_text('kind = "broken"\n', "utf-8")
+    [problem] = reportkit.check(tmp_path / "other.toml")
+    assert problem.code in ("gbk_file", "too_deep")
+    assert problem.file.endswith("kind.toml")
+
+
+def test_a_data_file_naming_a_wrong_kind_hears_what_is_wrong_with_it(tmp_path: Path) -> None:
+    data = a_kind(tmp_path, '\n[[check]]\nid = "x"\nexpect = "gdp > 0"\n')  # no message
+    [problem] = reportkit.check(data)
+    assert problem.code == "kind_file" and "check.4" in problem.format()
+    assert problem.file.endswith("kind.toml") and problem.line is not None
+
+
+@pytest.mark.parametrize(
+    ("key", "says"),
+    [
+        ("values", "reportkit's own name"),
+        ("model_config", "reportkit's own name"),
+        ("kind", "reportkit's own name"),
+        ("gdp.share", "both a figure and a table"),
+        ("structure", "both a figure and a table"),
+        ("gdp", "declared twice"),
+        ("", "is not a key"),
+        ("a..b", "is not a key"),
+        ("_hidden", "is not a key"),
+    ],
+)
+def test_a_field_key_that_cannot_be_one_is_located(tmp_path: Path, key: str, says: str) -> None:
+    field = f'\n[[field]]\nkey = "{key}"\ntype = "text"\nrequired = false\n'
+    [problem] = reportkit.check(a_kind(tmp_path, field))
+    assert problem.code == "kind_file" and says in problem.format()
+    assert problem.line is not None
+
+
+@pytest.mark.parametrize(
+    ("expect", "says"),
+    [
+        ("gpd == 1", "'gpd' is undefined"),
+        ("gdp / 0 > 1", "division by zero"),
+        ('gdp == "abc"', "both sides must be numbers"),
+    ],
+)
+def test_a_check_that_cannot_run_says_why_in_words(tmp_path: Path, expect: str, says: str) -> None:
+    check = f'\n[[check]]\nid = "x"\nexpect = \'{expect}\'\nmessage = "m"\n'
+    [problem] = reportkit.check(a_kind(tmp_path, check))
+    assert problem.code == "kind_check_failed"
+    assert says in problem.params["detail"]
+
+
+def test_a_figure_past_any_float_in_a_check_is_a_figure(tmp_path: Path) -> None:
+    # Jinja writes 1e999 into its compiled code as `inf`, a name it does not have
+    check = '\n[[check]]\nid = "x"\nexpect = "gdp > 1e999"\nmessage = "太大"\n'
+    [problem] = reportkit.check(a_kind(tmp_path, check))
+    assert problem.code == "kind_check" and problem.params["zh"] == "太大"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["{{ year > 1e999 }}", "{{ year > " + "9" * 5000 + " }}"],
+    ids=["inf", "5000-digits"],
+)
+def test_a_literal_out_of_range_in_a_rulebook_is_a_problem(tmp_path: Path, text: str) -> None:
+    rule = f'[[sentence]]\nid = "part6.hostile"\nslot = "part6"\ntext = "{text}"\n'
+    found = reportkit.check(with_rulebook(tmp_path, rule))
+    assert {p.code for p in found} <= {"sentence_failed", "bad_rulebook"}, found
+
+
+def test_a_kind_rulebook_not_in_utf8_is_located(tmp_path: Path) -> None:
+    data = a_kind(tmp_path)
+    (tmp_path / "kinds" / "evil" / "rulebook.toml").write_bytes(b'x = "\xd0\xd0"\n')
+    [problem] = reportkit.check(data)
+    assert problem.code == "gbk_file" and problem.file.endswith("rulebook.toml")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{{ ((9 ** 100) ** 100) ** 100 > 1 }}",
+        "{% set n = namespace(x=9 ** 100) %}{% for i in range(12) %}{% set n.x = n.x * n.x %}"
+        "{% endfor %}{{ n.x > 1 }}",
+    ],
+    ids=["power", "squares"],
+)
+def test_whole_numbers_cannot_grow_past_what_a_time_limit_can_stop(text: str) -> None:
+    # one multiplication of numbers of billions of digits runs in C for minutes, beyond the
+    # reach of the time limit, and takes gigabytes
+    from jinja2.exceptions import SecurityError
+
+    from reportkit.jinjaenv import environment
+
+    with pytest.raises(SecurityError):
+        environment(autoescape=False).from_string(text).render()
+
+
+# ---------------------------------------------------------------------------------------------
+# Published files that are not reports
+
+
+def test_a_zip_bomb_as_a_word_file_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.docx"
+    with (
+        zipfile.ZipFile(default_template()) as source,
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z,
+    ):
+        for item in source.infolist():
+            z.writestr(item, source.read(item.filename))
+        z.writestr("word/media/zeros.bin", b"\0" * 300_000_000)  # 300 KB packed
+    assert bomb.stat().st_size < 1_000_000
+    result = run_cli("import", str(bomb), "-o", str(tmp_path / "x.toml"))
+    assert result.returncode == 1 and "解压后过大" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "x.toml").exists()
+    [problem] = reportkit.check_document(bomb)
+    assert problem.code == "import_too_large"
+
+
+def test_a_word_file_with_broken_parts_is_unreadable_not_a_bug(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.docx"
+    with (
+        zipfile.ZipFile(default_template()) as source,
+        zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as z,
+    ):
+        for item in source.infolist():
+            data = source.read(item.filename)
+            z.writestr(item, b"<Types/>" if item.filename == "[Content_Types].xml" else data)
+    result = run_cli("import", str(broken), "-o", str(tmp_path / "x.toml"))
+    assert result.returncode == 1 and "无法读取这个文件" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_long_text_file_is_read_in_time_proportional_to_it(tmp_path: Path) -> None:
+    # every sentence before the first heading was added to one str in a dict: quadratic
+    text = tmp_path / "long.txt"
+    lines = [f"本机关认真贯彻落实政府信息公开条例第{i}条规定。" for i in range(250_000)]
+    text.write_text("\n".join(lines), "utf-8")
+    started = time.monotonic()
+    imported = reportkit.import_report(text)
+    assert time.monotonic() - started < 40
+    assert imported.problems
+
+
+@pytest.mark.parametrize(
+    ("line", "value", "says"),
+    [
+        ("year = 2023", "year = 1999", "应不小于 2000，实为 1999"),
+        ("gdp_growth = 5.2 ", "gdp_growth = -150 ", "应不小于 -100，实为 -150"),
+        ("gdp_growth = 5.2 ", "gdp_growth = 5.25 ", "最多写 1 位小数，实为 5.25"),
+        ("gdp = 123.45 ", "gdp = -1 ", "不能为负数，实为 -1"),
+    ],
+)
+def test_a_kind_s_bounds_are_said_as_the_kind_sets_them(
+    tmp_path: Path, line: str, value: str, says: str
+) -> None:
+    # a year of 1999 was 「不能为负数」, a growth rate of 5.25 「金额最多写 6 位小数」
+    data = tmp_path / "kinds" / "x.toml"
+    shutil.copytree(KIND, tmp_path / "kinds" / "county-bulletin")
+    text = BULLETIN.read_text("utf-8")
+    assert line in text
+    data.write_text(text.replace(line, value), "utf-8")
+    [problem] = reportkit.check(data)
+    assert says in problem.format()

@@ -9,6 +9,7 @@ leave the narrate stage as plain text and are escaped once, by the renderer.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import signal
 import threading
@@ -17,7 +18,8 @@ from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from jinja2 import StrictUndefined, Template
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -210,6 +212,8 @@ FILTERS = {
 MAX_RANGE = 10_000  # items one range() may give
 MAX_MADE = 1_000_000  # items or characters a * may make (a string, a list)
 MAX_WIDTH = 1_000  # the width a filter or a format may pad to
+MAX_BITS = 100_000  # the size of a whole number * or ** may make (30,000 digits): Python's
+# arithmetic on numbers of millions of digits runs for minutes in C, where no time limit reaches
 MAX_OUTPUT = 50_000_000  # characters one rendering may write
 TIME_LIMIT = 20.0  # seconds one rendering may take (where the operating system can say so)
 _WIDE = re.compile(r"\d{4,}")  # a width or precision of 1,000 or more in a format string
@@ -220,6 +224,10 @@ def _bounded_range(*args: int) -> range:
     if len(made) > MAX_RANGE:
         raise SecurityError(f"range() of {len(made)} items; at most {MAX_RANGE}")
     return made
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _bounded_filter(name: str, function: Any) -> Any:
@@ -246,12 +254,37 @@ class BoundedTemplate(Template):
         return "".join(chunks)
 
 
+class _CodeGenerator(CodeGenerator):
+    """Jinja's code generator, writing a literal too large for a float (``1e999``) as one:
+    Jinja writes ``inf``, a name the compiled template does not have (a NameError)."""
+
+    def visit_Const(self, node: nodes.Const, frame: Frame) -> None:
+        value = node.as_const(frame.eval_ctx)
+        if isinstance(value, float) and not math.isfinite(value):
+            self.write(f"float({str(value)!r})")
+        else:
+            super().visit_Const(node, frame)
+
+
 class BoundedEnvironment(SandboxedEnvironment):
     """Jinja's sandbox with limits on what a template can make: ranges, repeated strings and
     lists, padding widths, and the length of what it writes (see the bounds above)."""
 
     intercepted_binops = frozenset({"*", "**", "%"})
     template_class = BoundedTemplate
+    code_generator_class = _CodeGenerator
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        try:
+            return super()._parse(source, name, filename)
+        except ValueError as exc:  # a literal of 5,000 digits: Python refuses to read it
+            raise TemplateSyntaxError(str(exc), 1, name, filename) from exc
+
+    def compile_expression(self, source: str, undefined_to_none: bool = True) -> Any:
+        try:
+            return super().compile_expression(source, undefined_to_none)
+        except ValueError as exc:  # as in `_parse`
+            raise TemplateSyntaxError(str(exc), 1) from exc
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -265,9 +298,13 @@ class BoundedEnvironment(SandboxedEnvironment):
                 sized = isinstance(made, str | list | tuple) and isinstance(count, int)
                 if sized and len(made) * count > MAX_MADE:
                     raise SecurityError(f"* would make {len(made) * count} items")
+            if _whole(left) and _whole(right) and left.bit_length() + right.bit_length() > MAX_BITS:
+                raise SecurityError(f"* would make a number of more than {MAX_BITS} bits")
         elif operator == "**":
             if isinstance(right, int | float) and abs(right) > 100:
                 raise SecurityError("** with an exponent over 100")
+            if _whole(left) and _whole(right) and left.bit_length() * right > MAX_BITS:
+                raise SecurityError(f"** would make a number of more than {MAX_BITS} bits")
         elif operator == "%" and isinstance(left, str) and _WIDE.search(left):
             raise SecurityError(f"a format wider than {MAX_WIDTH}")
         return super().call_binop(context, operator, left, right)

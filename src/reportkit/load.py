@@ -30,7 +30,7 @@ from reportkit.errors import DataError, Problem
 from reportkit.format2019.model import FORMAT_2019, Report2019
 from reportkit.locate import KeyLines, Locator
 from reportkit.messages import Msg
-from reportkit.model import Report
+from reportkit.model import PLACES, Report
 
 Loc = tuple[str | int, ...]
 
@@ -620,13 +620,21 @@ def _explain(error: Any, loc: Loc, model: type[BaseModel] = Report) -> tuple[str
             return "quoted_integer", {"found": found, "number": typed}
         return "not_integer", {"found": found}
     if kind == "greater_than_equal":
+        # pydantic gives a Decimal bound as the text "Decimal('-100')"
+        bound = str(ctx.get("ge", 0))
+        minimum = bound.removeprefix("Decimal('").removesuffix("')")
+        if minimum.lstrip("-").replace(".", "", 1).isdigit() and Decimal(minimum) != 0:
+            # a kind's bound: a year from 2000, a growth rate from -100
+            return "below_minimum", {"found": found, "minimum": minimum}
         return "negative", {"found": found}
     if kind == "less_than_equal":
         return "too_large", {"found": found}
     if kind == "finite_number":
         return "not_finite", {"found": found}
+    if kind == "decimal_max_places" and ctx.get("decimal_places", PLACES) != PLACES:
+        return "too_many_places_plain", {"found": found[:40], "places": ctx["decimal_places"]}
     if kind in ("decimal_max_places", "decimal_whole_digits", "decimal_max_digits"):
-        return "too_many_places", {"found": found[:40], "places": 6}
+        return "too_many_places", {"found": found[:40], "places": PLACES}
     if kind.startswith("decimal") or kind == "amount_type":
         return "not_number", {"found": found}
     if kind == "string_type":

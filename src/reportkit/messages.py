@@ -162,7 +162,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "a count must be a whole number, found the fraction {found}",
     ),
     "negative": ("不能为负数，实为 {found}", "must not be negative, found {found}"),
+    "below_minimum": (
+        "应不小于 {minimum}，实为 {found}",
+        "must be at least {minimum}, found {found}",
+    ),
     "too_large": ("数值过大：{found}", "number too large: {found}"),
+    "too_many_places_plain": (
+        "最多写 {places} 位小数，实为 {found}",
+        "at most {places} decimal places, found {found}",
+    ),
     "too_many_places": (
         "金额最多写 {places} 位小数、18 位数字，实为 {found}",
         "an amount has at most {places} decimal places and 18 digits, found {found}",
@@ -1021,6 +1029,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{count} cell{count_s} left blank ({columns}): a report prints every figure, 0 where there is none",
     ),
     "at_page": ("（第 {page} 页）", " (page {page})"),
+    "import_too_large": (
+        "文件解压后过大（{entries} 个部件，共 {size} 字节），不是一份年度报告，或已损坏",
+        "the file unpacks to far too much ({entries} parts, {size} bytes): it is not a "
+        "yearly report, or it is damaged",
+    ),
     "import_unreadable": (
         "无法读取这个文件（{detail}）：它可能已损坏、加密，或不是扩展名所说的格式",
         "cannot read this file ({detail}): it may be damaged, encrypted, or not what its "

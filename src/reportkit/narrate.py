@@ -259,6 +259,10 @@ def parse_rulebook(text: str, source: str) -> Rulebook:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DataError(syntax_problem(str(exc), text, source)) from exc
+    except (RecursionError, ValueError) as exc:  # nested thousands deep, a 5,000-digit number
+        raise DataError(
+            Problem("bad_rulebook", {"detail": type(exc).__name__}, file=source)
+        ) from exc
     return _parse_rulebook(data, source, KeyLines(text))
 
 

@@ -409,14 +409,15 @@ def _sentences(outline: nar.Outline, found: Imported) -> None:
     data = found.data
     overrides: dict[str, Any] = {}
     agency = data["agency"]
-    said: dict[str, str] = {}
+    pieces: dict[str, list[str]] = {}  # joined once: adding to a str in a dict is quadratic
     preamble_place = Place(outline.preamble[0].page if outline.preamble else None, "前言")
     last = "preamble.compiled"
     for para in outline.preamble:
         for sentence in nar.sentences(para.text):
             kind = nar.kind_of(sentence) or last
-            said[kind] = said.get(kind, "") + sentence
+            pieces.setdefault(kind, []).append(sentence)
             last = kind
+    said = {kind: "".join(texts) for kind, texts in pieces.items()}
     for name, value in nar.contact(said.get("preamble.contact", "")).items():
         agency[name] = value
         found.places[f"agency.{name}"] = preamble_place

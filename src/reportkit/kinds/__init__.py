@@ -21,6 +21,7 @@ Where kinds come from, in the order they are looked up by name:
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from importlib import metadata
@@ -126,11 +127,34 @@ def installed(near: Path | None = None) -> dict[str, Kind]:
                 try:
                     kind = FileKind.open(definition.parent)
                 except DataError:
-                    continue
+                    continue  # `find` says what is wrong with it, when it is the one asked for
                 kinds.setdefault(kind.name, kind)
     kinds.update(_entry_points())
     kinds.update(builtin())
     return kinds
+
+
+def _broken(name: str, near: Path | None) -> DataError | None:
+    """Return the problems of a kind.toml nearby that would be the kind `name` (by its folder,
+    or its `name = "…"` line) but cannot be read; None when there is none."""
+    from reportkit.kinds.files import FileKind
+
+    declared = re.compile(rf"^\s*name\s*=\s*[\"']{re.escape(name)}[\"']", re.MULTILINE)
+    for folder in _folders(near):
+        if not folder.is_dir():
+            continue
+        for definition in sorted(folder.glob(f"*/{KIND_FILE}")):
+            try:
+                named = definition.parent.name == name or bool(
+                    declared.search(definition.read_text("utf-8", errors="replace"))
+                )
+                if named:
+                    FileKind.open(definition.parent)
+            except DataError as exc:
+                return exc
+            except OSError:
+                continue
+    return None
 
 
 def find(name: str, near: Path | None = None, file: str = "", line: int | None = None) -> Kind:
@@ -144,6 +168,9 @@ def find(name: str, near: Path | None = None, file: str = "", line: int | None =
     kinds = installed(near)
     if name in kinds:
         return kinds[name]
+    broken = _broken(name, near)
+    if broken is not None:  # the kind is there, but its files are wrong: say what is wrong
+        raise broken
     known = ", ".join(sorted(kinds))
     raise DataError(
         Problem("kind_unknown", {"kind": name, "known": known}, file=file, path="kind", line=line)

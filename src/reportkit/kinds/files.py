@@ -35,10 +35,10 @@ sandbox: never `eval`.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import difflib
 import json
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -54,7 +54,7 @@ from pydantic_core import PydanticCustomError
 
 from reportkit.errors import DataError, Problem, Severity
 from reportkit.jinjaenv import amount, environment, time_limit
-from reportkit.load import Reading, problems_of, syntax_problem
+from reportkit.load import Reading, parse_toml, problems_of, read_text
 from reportkit.locate import KeyLines, Locator
 from reportkit.messages import Msg
 from reportkit.narrate import Narrative, Rulebook, narrate_with, parse_rulebook
@@ -149,13 +149,12 @@ class FileKind:
         """Return the kind defined in `folder`; raise `DataError` with every problem of its
         kind.toml, located, when it does not define one."""
         path = folder / "kind.toml"
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-            data = tomllib.loads(text)
-        except OSError as exc:
-            raise DataError(Problem("kind_not_found", file=str(path))) from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise DataError(syntax_problem(str(exc), text, str(path))) from exc
+        if not path.exists():
+            raise DataError(Problem("kind_not_found", file=str(path)))
+        # the data files' reader: a kind.toml in GBK, nested thousands deep or a FIFO is a
+        # located problem like a data file's, never a crash
+        text = read_text(path)
+        data = parse_toml(text, str(path))
         lines = KeyLines(text)
         problems: list[Problem] = []
 
@@ -174,11 +173,17 @@ class FileKind:
             if not isinstance(data.get(key), str) or not data.get(key):
                 wrong((key,), "expected text")
         fields = []
+        seen: set[str] = set()
         for index, raw in enumerate(data.get("field", [])):
             loc = ("field", index)
             if not isinstance(raw, dict) or not isinstance(raw.get("key"), str):
                 wrong(loc, "each [[field]] needs a key")
                 continue
+            clash = _key_clash(raw["key"], seen)
+            if clash:
+                wrong((*loc, "key"), clash)
+                continue
+            seen.add(raw["key"])
             if raw.get("type") not in TYPES:
                 wrong((*loc, "type"), f"expected one of {', '.join(TYPES)}")
                 continue
@@ -297,11 +302,11 @@ class FileKind:
                         continue
                     zh = _ENV.from_string(spec.message).render(values)
                     en = _ENV.from_string(spec.message_en).render(values) if spec.message_en else zh
-                except (jinja2.TemplateError, TypeError, ArithmeticError, ValueError) as exc:
+                except Exception as exc:  # the kind's own code failed, not reportkit
                     problems.append(
                         Problem(
                             "kind_check_failed",
-                            {"id": spec.id, "detail": str(exc)},
+                            {"id": spec.id, "detail": _reason(exc)},
                             file=report.source,
                         )
                     )
@@ -331,7 +336,7 @@ class FileKind:
         if not self.rulebook_file:
             return Rulebook(())
         path = self.folder / self.rulebook_file
-        return parse_rulebook(path.read_text(encoding="utf-8-sig"), str(path))
+        return parse_rulebook(read_text(path), str(path))
 
     def narrate(self, report: FileReport, previous: FileReport | None = None) -> Narrative:
         context = report.values()
@@ -379,9 +384,7 @@ class FileKind:
         sample["sentences"] = {spec.slot: ["…"] for spec in self.book.rules}
         sample["header_mark"] = ""
         # a required field the sentences already write needs not appear in the template too
-        written = (
-            (self.folder / self.rulebook_file).read_text("utf-8-sig") if self.rulebook_file else ""
-        )
+        written = read_text(self.folder / self.rulebook_file) if self.rulebook_file else ""
         required = {
             spec.key: spec.label
             for spec in self.fields
@@ -432,6 +435,25 @@ class FileKind:
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+_NAME = re.compile(r"[^\W\d]\w*")  # a part of a key: a name Jinja and pydantic can both take
+_TAKEN = frozenset(dir(FileReport)) | {"kind", "locale", "sample", "previous", "last"}
+
+
+def _key_clash(key: str, seen: set[str]) -> str:
+    """Return why a field's dotted `key` cannot be one (next to the keys `seen`), or ""."""
+    parts = key.split(".")
+    if not all(_NAME.fullmatch(part) and not part.startswith("_") for part in parts):
+        return f"{key!r} is not a key: letters, digits and _, parts joined by dots"
+    if parts[0] in _TAKEN:
+        return f"{parts[0]} is reportkit's own name; choose another"
+    for other in seen:
+        if other == key:
+            return f"{key} is declared twice"
+        if other.startswith(key + ".") or key.startswith(other + "."):
+            return f"{key} and {other}: a key cannot be both a figure and a table"
+    return ""
 
 
 def _model(
@@ -517,10 +539,25 @@ def _holds(spec: CheckSpec, values: Mapping[str, Any]) -> bool:
         and expression.ops[0].op == "eq"
     ):
         left_source, _, right_source = spec.expect.partition("==")
-        left = _ENV.compile_expression(left_source)(**values)
-        right = _ENV.compile_expression(right_source)(**values)
-        return abs(Decimal(str(left)) - Decimal(str(right))) <= spec.tolerance
-    return bool(_ENV.compile_expression(spec.expect)(**values))
+        sides = [
+            _ENV.compile_expression(side, undefined_to_none=False)(**values)
+            for side in (left_source, right_source)
+        ]
+        try:
+            left, right = (Decimal(str(side)) for side in sides)
+        except ArithmeticError:
+            raise ValueError(f"{sides[0]!r} == {sides[1]!r}: both sides must be numbers") from None
+        return abs(left - right) <= spec.tolerance
+    return bool(_ENV.compile_expression(spec.expect, undefined_to_none=False)(**values))
+
+
+def _reason(exc: Exception) -> str:
+    """Why a check could not run, in words (decimal's own errors are bare class names)."""
+    if isinstance(exc, ZeroDivisionError | decimal.DivisionByZero | decimal.DivisionUndefined):
+        return "division by zero"
+    if isinstance(exc, decimal.InvalidOperation):
+        return "not a number"
+    return str(exc) or type(exc).__name__
 
 
 def closest(name: str, names: Sequence[str]) -> str:
