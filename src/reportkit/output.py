@@ -11,7 +11,6 @@ left alone while that process lives (or, from another machine on a shared drive,
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 import re
 import socket
@@ -35,9 +34,13 @@ def _stem(name: str) -> str:
 def remove_leftovers(folder: Path, name: str = "*") -> list[Path]:
     """Remove the temporary files killed runs left in `folder` (for the file `name`, or all);
     those of a process still writing are left alone."""
-    removed = []
-    pattern = "*" if name == "*" else glob.escape(_stem(name))
-    for leftover in folder.glob(f".{pattern}.*{TEMP_SUFFIX}"):
+    removed: list[Path] = []
+    prefix = "." if name == "*" else f".{_stem(name)}."
+    try:  # names compared as text: a folder of thousands of reports is scanned at each write
+        names = [n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(TEMP_SUFFIX)]
+    except OSError:
+        return removed
+    for leftover in (folder / n for n in names):
         if _owner_alive(leftover):
             continue
         with contextlib.suppress(OSError):
