@@ -465,3 +465,20 @@ def test_a_kind_s_bounds_are_said_as_the_kind_sets_them(
     data.write_text(text.replace(line, value), "utf-8")
     [problem] = reportkit.check(data)
     assert says in problem.format()
+
+
+def test_a_huge_web_page_or_text_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from reportkit import importer
+
+    page = tmp_path / "big.html"
+    with page.open("wb") as out:
+        out.truncate(importer.MAX_TEXT_BYTES + 1)  # sparse: no disk used
+    with pytest.raises(DataError) as refused:
+        importer.import_report(page)
+    assert [p.code for p in refused.value.problems] == ["import_text_too_large"]
+
+
+def test_the_library_s_check_reads_a_published_report_as_the_command_does(tmp_path: Path) -> None:
+    out = reportkit.render(FIXTURES / "jiangpo-2022.toml", tmp_path / "jp.docx").output
+    assert reportkit.check(out) == reportkit.check_document(out)
+    assert not any(p.code == "not_utf8" for p in reportkit.check(out))

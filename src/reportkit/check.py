@@ -49,7 +49,7 @@ from typing import Any, Literal
 
 from reportkit.errors import DataError, Problem, Severity
 from reportkit.format2019.model import Report2019
-from reportkit.load import INVISIBLE, AnyReport, last_year, read_any
+from reportkit.load import INVISIBLE, AnyReport, is_published, last_year, read_any
 from reportkit.messages import Msg
 from reportkit.model import (
     APPEAL_ROWS,
@@ -112,10 +112,16 @@ def check(
     by default the one the data names. A data file that does not fit the format is still
     checked by every rule that can run on what was read, so its problems all come at once.
     A report may be in either format (the 2019 format is checked by the rules it declares).
+    A published report's file (.docx, .pdf, .html, .txt) is read and checked as published
+    (`reportkit.check_document`).
     """
     problems: list[Problem] = []
     if isinstance(data, Report | Report2019):
         report = data
+    elif is_published(data):  # a published report (Word, PDF, web page): checked as published
+        from reportkit.review import check_document
+
+        return check_document(data, previous)
     else:
         reading = read_any(data)
         problems += reading.problems

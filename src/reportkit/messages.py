@@ -1029,6 +1029,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{count} cell{count_s} left blank ({columns}): a report prints every figure, 0 where there is none",
     ),
     "at_page": ("（第 {page} 页）", " (page {page})"),
+    "import_text_too_large": (
+        "文件过大（{size} 字节，网页或文本形式的年度报告远小于 {limit} 字节）：不是一份年度报告",
+        "the file is far too large ({size} bytes; a yearly report's page or text is far below "
+        "{limit}): it is not a yearly report",
+    ),
     "import_too_large": (
         "文件解压后过大（{entries} 个部件，共 {size} 字节），不是一份年度报告，或已损坏",
         "the file unpacks to far too much ({entries} parts, {size} bytes): it is not a "

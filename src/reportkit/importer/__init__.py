@@ -37,6 +37,10 @@ READERS: dict[str, Callable[[Path], Document]] = {
     ".htm": read_html,
     ".txt": read_text,
 }
+# A yearly report's web page or text is some tens of kilobytes (a portal page with its menus,
+# a few hundred); one far larger is something else, and reading it would take minutes.
+TEXT_SUFFIXES = (".html", ".htm", ".txt")
+MAX_TEXT_BYTES = 20 * 1024 * 1024
 SUFFIXES = PUBLISHED  # the same as READERS' keys (tested)
 
 LAYOUT_NAMES = {
@@ -70,6 +74,10 @@ def import_report(path: Path | str) -> Imported:
     if not file.is_file():
         code = "is_directory" if file.is_dir() else "file_not_found"
         raise DataError(Problem(code, file=str(path)))
+    size = file.stat().st_size
+    if file.suffix.lower() in TEXT_SUFFIXES and size > MAX_TEXT_BYTES:
+        limit = {"size": size, "limit": MAX_TEXT_BYTES}
+        raise DataError(Problem("import_text_too_large", limit, file=str(path)))
     return assemble(reader(file))
 
 
