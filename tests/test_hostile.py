@@ -482,3 +482,11 @@ def test_the_library_s_check_reads_a_published_report_as_the_command_does(tmp_pa
     out = reportkit.render(FIXTURES / "jiangpo-2022.toml", tmp_path / "jp.docx").output
     assert reportkit.check(out) == reportkit.check_document(out)
     assert not any(p.code == "not_utf8" for p in reportkit.check(out))
+
+
+def test_a_value_quoted_in_a_message_cannot_reorder_the_terminal_line() -> None:
+    from reportkit.messages import translate
+
+    shown = translate("sheet_text", "zh", row=3, header="列", found="12\u202e34\x1b[2J")
+    assert "\u202e" not in shown and "\x1b" not in shown
+    assert "<U+202E>" in shown and "<U+001B>" in shown

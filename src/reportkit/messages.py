@@ -8,6 +8,7 @@ which come from `reportkit.model` and are passed in as parameters.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -1188,7 +1189,14 @@ def translate(code: str, lang: str = "zh", **params: Any) -> str:
     return text.format(**filled)
 
 
+# Characters that reorder or hide what a terminal shows (bidirectional overrides, controls):
+# a value quoted from a user's file is shown with them named, never obeyed.
+_UNSHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def _fill(value: Any, lang: str) -> Any:
+    if isinstance(value, str):
+        return _UNSHOWN.sub(lambda m: f"<U+{ord(m.group()):04X}>", value)
     if isinstance(value, Msg):
         return translate(value.code, lang, **value.params)
     if isinstance(value, list):
