@@ -490,3 +490,19 @@ def test_a_value_quoted_in_a_message_cannot_reorder_the_terminal_line() -> None:
     shown = translate("sheet_text", "zh", row=3, header="列", found="12\u202e34\x1b[2J")
     assert "\u202e" not in shown and "\x1b" not in shown
     assert "<U+202E>" in shown and "<U+001B>" in shown
+
+
+@pytest.mark.parametrize(
+    ("expect", "holds"),
+    [
+        ("(gdp == 123.45) + 0 == 1", True),
+        ("(gdp == 1) + 0 == 1", False),
+        ('"a==b" | length == 4', True),
+    ],
+)
+def test_a_check_s_outer_equals_is_found_past_inner_ones(
+    tmp_path: Path, expect: str, holds: bool
+) -> None:
+    check = f'\n[[check]]\nid = "x"\nexpect = \'{expect}\'\nmessage = "m"\n'
+    found = reportkit.check(a_kind(tmp_path, check))
+    assert [(p.code, p.params.get("zh")) for p in found] == ([] if holds else [("kind_check", "m")])

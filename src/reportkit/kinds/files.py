@@ -538,7 +538,7 @@ def _holds(spec: CheckSpec, values: Mapping[str, Any]) -> bool:
         and len(expression.ops) == 1
         and expression.ops[0].op == "eq"
     ):
-        left_source, _, right_source = spec.expect.partition("==")
+        left_source, right_source = _sides(spec.expect)
         sides = [
             _ENV.compile_expression(side, undefined_to_none=False)(**values)
             for side in (left_source, right_source)
@@ -549,6 +549,23 @@ def _holds(spec: CheckSpec, values: Mapping[str, Any]) -> bool:
             raise ValueError(f"{sides[0]!r} == {sides[1]!r}: both sides must be numbers") from None
         return abs(left - right) <= spec.tolerance
     return bool(_ENV.compile_expression(spec.expect, undefined_to_none=False)(**values))
+
+
+def _sides(expect: str) -> tuple[str, str]:
+    """Return the two sides of `expect`, an expression whose outermost operator is one `==`:
+    split at the first `==` that leaves an expression on each side (one in parentheses or in
+    a string is not it)."""
+    at = expect.find("==")
+    while at != -1:
+        left, right = expect[:at], expect[at + 2 :]
+        try:
+            _ENV.parse("{{ " + left + " }}")
+            _ENV.parse("{{ " + right + " }}")
+        except jinja2.TemplateSyntaxError:
+            at = expect.find("==", at + 2)
+            continue
+        return left, right
+    raise ValueError(f"{expect}: no == between two expressions")
 
 
 def _reason(exc: Exception) -> str:
