@@ -335,7 +335,8 @@ def test_a_data_file_naming_a_wrong_kind_hears_what_is_wrong_with_it(tmp_path: P
 def test_a_field_key_that_cannot_be_one_is_located(tmp_path: Path, key: str, says: str) -> None:
     field = f'\n[[field]]\nkey = "{key}"\ntype = "text"\nrequired = false\n'
     [problem] = reportkit.check(a_kind(tmp_path, field))
-    assert problem.code == "kind_file" and says in problem.format()
+    assert problem.code == "kind_file" and says in problem.format("en")
+    assert problem.format("zh").isascii() is False and "kind.toml 有误" in problem.format("zh")
     assert problem.line is not None
 
 

@@ -983,7 +983,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "这个文件夹中没有 kind.toml，不是报告类型",
         "this folder has no kind.toml: it is not a report kind",
     ),
-    "kind_file": ("kind.toml 有误：{detail}", "kind.toml is not right: {detail}"),
+    "kind_file": ("kind.toml 有误：{where}：{detail}", "kind.toml is not right: {where}: {detail}"),
+    "kind_expected_text": ("应为文字", "expected text"),
+    "kind_field_needs_key": ("每个 [[field]] 都要有 key", "each [[field]] needs a key"),
+    "kind_field_type": ("type 应为以下之一：{types}", "expected one of {types}"),
+    "kind_field_numbers": ("places、min、max 应为数字", "places, min and max are numbers"),
+    "kind_check_needs": (
+        "每个 [[check]] 都要有 id、expect 和 message",
+        "each [[check]] needs id, expect and message",
+    ),
+    "kind_check_syntax": ("表达式写法有误（{detail}）", "the expression is not right: {detail}"),
+    "kind_no_field": ("没有名为「{name}」的字段", "no field {name}"),
+    "kind_templates_table": (
+        "应为一个表，每行写「语言 = 模板文件」",
+        "expected a table: locale = template file",
+    ),
+    "kind_no_file": ("{folder} 中没有文件 {name}", "no file {name} in {folder}"),
+    "kind_key_not_a_key": (
+        "{key} 不能作为键：只用字母、数字和 _，各部分以点连接，不以 _ 开头",
+        "{key} is not a key: letters, digits and _, parts joined by dots",
+    ),
+    "kind_key_taken": (
+        "{key} 是 reportkit 自己使用的名称，请换一个",
+        "{key} is reportkit's own name; choose another",
+    ),
+    "kind_key_twice": ("{key} 声明了两次", "{key} is declared twice"),
+    "kind_key_both": (
+        "{key} 和 {other}：同一个键不能既是数字又是表",
+        "{key} and {other}: a key cannot be both a figure and a table",
+    ),
     "generic_needs_template": (
         '通用类型（kind = "generic"）需要模板：用 --template 指定，或在数据文件中写 template = "…"',
         'the generic kind needs a template: give --template, or write template = "…" in the data',

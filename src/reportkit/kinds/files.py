@@ -158,12 +158,12 @@ class FileKind:
         lines = KeyLines(text)
         problems: list[Problem] = []
 
-        def wrong(loc: tuple[str | int, ...], detail: str) -> None:
+        def wrong(loc: tuple[str | int, ...], detail: Msg) -> None:
             where = ".".join(str(k) for k in loc)
             problems.append(
                 Problem(
                     "kind_file",
-                    {"detail": f"{where}: {detail}"},
+                    {"where": where, "detail": detail},
                     file=str(path),
                     line=lines.find(loc),
                 )
@@ -171,13 +171,13 @@ class FileKind:
 
         for key in ("name", "title"):
             if not isinstance(data.get(key), str) or not data.get(key):
-                wrong((key,), "expected text")
+                wrong((key,), Msg("kind_expected_text"))
         fields = []
         seen: set[str] = set()
         for index, raw in enumerate(data.get("field", [])):
             loc = ("field", index)
             if not isinstance(raw, dict) or not isinstance(raw.get("key"), str):
-                wrong(loc, "each [[field]] needs a key")
+                wrong(loc, Msg("kind_field_needs_key"))
                 continue
             clash = _key_clash(raw["key"], seen)
             if clash:
@@ -185,7 +185,7 @@ class FileKind:
                 continue
             seen.add(raw["key"])
             if raw.get("type") not in TYPES:
-                wrong((*loc, "type"), f"expected one of {', '.join(TYPES)}")
+                wrong((*loc, "type"), Msg("kind_field_type", {"types": ", ".join(TYPES)}))
                 continue
             try:
                 fields.append(
@@ -201,7 +201,7 @@ class FileKind:
                     )
                 )
             except (ValueError, ArithmeticError):
-                wrong(loc, "places, min and max are numbers")
+                wrong(loc, Msg("kind_field_numbers"))
         # every key declared, right or not: a check naming a field whose type is wrong is not
         # wrong itself
         keys = {str(raw.get("key")) for raw in data.get("field", []) if isinstance(raw, dict)}
@@ -211,18 +211,18 @@ class FileKind:
             if not isinstance(raw, dict) or not all(
                 isinstance(raw.get(k), str) for k in ("id", "expect", "message")
             ):
-                wrong(loc, "each [[check]] needs id, expect and message")
+                wrong(loc, Msg("kind_check_needs"))
                 continue
             try:
                 _ENV.compile_expression(raw["expect"])
                 _ENV.from_string(raw["message"])
             except jinja2.TemplateSyntaxError as exc:
-                wrong(loc, exc.message or str(exc))
+                wrong(loc, Msg("kind_check_syntax", {"detail": exc.message or str(exc)}))
                 continue
             places = tuple(raw.get("places", []))
             for place in places:
                 if place not in keys:
-                    wrong((*loc, "places"), f"no field {place}")
+                    wrong((*loc, "places"), Msg("kind_no_field", {"name": place}))
             checks.append(
                 CheckSpec(
                     raw["id"],
@@ -236,17 +236,22 @@ class FileKind:
             )
         subject = data.get("subject", "")
         if subject and subject not in keys:
-            wrong(("subject",), f"no field {subject}")
+            wrong(("subject",), Msg("kind_no_field", {"name": subject}))
         templates = data.get("templates", {})
         if not isinstance(templates, dict) or not templates:
-            wrong(("templates",), "expected a table: locale = template file")
+            wrong(("templates",), Msg("kind_templates_table"))
             templates = {}
         for locale, name in templates.items():
             if not (folder / str(name)).is_file():
-                wrong(("templates", locale), f"no file {name} in {folder}")
+                wrong(
+                    ("templates", locale),
+                    Msg("kind_no_file", {"name": name, "folder": str(folder)}),
+                )
         rulebook_file = str(data.get("rulebook", ""))
         if rulebook_file and not (folder / rulebook_file).is_file():
-            wrong(("rulebook",), f"no file {rulebook_file} in {folder}")
+            wrong(
+                ("rulebook",), Msg("kind_no_file", {"name": rulebook_file, "folder": str(folder)})
+            )
         if problems:
             raise DataError(problems)
         return cls(
@@ -441,19 +446,19 @@ _NAME = re.compile(r"[^\W\d]\w*")  # a part of a key: a name Jinja and pydantic 
 _TAKEN = frozenset(dir(FileReport)) | {"kind", "locale", "sample", "previous", "last"}
 
 
-def _key_clash(key: str, seen: set[str]) -> str:
-    """Return why a field's dotted `key` cannot be one (next to the keys `seen`), or ""."""
+def _key_clash(key: str, seen: set[str]) -> Msg | None:
+    """Return why a field's dotted `key` cannot be one (next to the keys `seen`), or None."""
     parts = key.split(".")
     if not all(_NAME.fullmatch(part) and not part.startswith("_") for part in parts):
-        return f"{key!r} is not a key: letters, digits and _, parts joined by dots"
+        return Msg("kind_key_not_a_key", {"key": repr(key)})
     if parts[0] in _TAKEN:
-        return f"{parts[0]} is reportkit's own name; choose another"
+        return Msg("kind_key_taken", {"key": parts[0]})
     for other in seen:
         if other == key:
-            return f"{key} is declared twice"
+            return Msg("kind_key_twice", {"key": key})
         if other.startswith(key + ".") or key.startswith(other + "."):
-            return f"{key} and {other}: a key cannot be both a figure and a table"
-    return ""
+            return Msg("kind_key_both", {"key": key, "other": other})
+    return None
 
 
 def _model(
