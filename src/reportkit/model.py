@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -269,19 +269,17 @@ class OtherHandling(_Strict):
     other: ApplicantRowIn
 
 
-class Applications(_Strict):
-    """Table of part 三 (收到和处理政府信息公开申请情况)."""
+class ApplicationsTable(_Strict):
+    """What table 三 does in any layout: its rows by key, its numbered rows, its totals. A
+    layout's class declares the rows as fields and gives the paper form's order in
+    `form_rows` (the 2021 layout below, the 2019 one in reportkit.format2019)."""
 
-    received: ApplicantRowIn
-    carried_over: ApplicantRowIn
-    disclosed: ApplicantRowIn
-    partly_disclosed: ApplicantRowIn
-    withheld: Withheld
-    unavailable: Unavailable
-    not_processed: NotProcessed
-    other_handling: OtherHandling
-    total: ApplicantRowIn | None = None
-    carried_forward: ApplicantRowIn
+    if TYPE_CHECKING:
+        total: ApplicantRow | None
+
+    def form_rows(self) -> tuple[Row, ...]:
+        """Return the table's rows on the paper form, in order."""
+        raise NotImplementedError
 
     def row(self, key: str) -> ApplicantRow | None:
         """Return the row at a dotted key such as ``withheld.state_secret`` (None: the
@@ -293,31 +291,30 @@ class Applications(_Strict):
             node = getattr(node, part)
         return node  # type: ignore[no-any-return]
 
-    def form_rows(self) -> tuple[Row, ...]:
-        """Return the table's rows on the paper form, in order."""
-        return APPLICATION_ROWS
+    def _numbered(self) -> tuple[Row, ...]:
+        """The numbered rows of 三、本年度办理结果: all but the first two and last two."""
+        return self.form_rows()[2:-2]
 
     def outcome_rows(self) -> Iterator[tuple[Row, ApplicantRow]]:
-        """Yield the 21 numbered rows of 三、本年度办理结果, without （七）总计."""
-        for row in APPLICATION_ROWS:
-            if row.key in _OUTCOME_ROW_KEYS:
-                value = self.row(row.key)
-                assert value is not None
-                yield row, value
+        """Yield the numbered rows of 三、本年度办理结果, without （七）总计."""
+        for row in self._numbered():
+            value = self.row(row.key)
+            assert value is not None
+            yield row, value
 
     def computed_total(self) -> ApplicantRow:
-        """Return the （七）总计 row as the sum of the 21 numbered rows (never validated against
+        """Return the （七）总计 row as the sum of the numbered rows (never validated against
         the cell limit: a sum may exceed it, which the checks report)."""
         rows = [r for _, r in self.outcome_rows()]
         sums = {c.key: sum(getattr(r, c.key) for r in rows) for c in APPLICANT_COLUMNS[:-1]}
         return ApplicantRow.model_construct(**sums, total=sum(r.computed_total() for r in rows))
 
-    def with_totals(self, keep_given: bool = True) -> Applications:
+    def with_totals(self, keep_given: bool = True) -> Self:
         """Return the table with every omitted total computed (with `keep_given` false, every
         total computed, given ones ignored). A （七）总计 row left out is the sum of the numbered
         rows; one given without its 总计 gets the sum of its own six columns."""
         update: dict[str, Any] = {}
-        for row in APPLICATION_ROWS:
+        for row in self.form_rows():
             value = self.row(row.key)
             if row.key == "total" or value is None:
                 continue
@@ -332,11 +329,27 @@ class Applications(_Strict):
             pass  # given, but not readable: it stays out
         elif self.total is not None and keep_given:
             update["total"] = self.total.filled()
-        elif all(
-            self.row(r.key) is not None for r in APPLICATION_ROWS if r.key in _OUTCOME_ROW_KEYS
-        ):
+        elif all(self.row(r.key) is not None for r in self._numbered()):
             update["total"] = self.computed_total()
         return self.model_copy(update=update)
+
+
+class Applications(ApplicationsTable):
+    """Table of part 三 (收到和处理政府信息公开申请情况)."""
+
+    received: ApplicantRowIn
+    carried_over: ApplicantRowIn
+    disclosed: ApplicantRowIn
+    partly_disclosed: ApplicantRowIn
+    withheld: Withheld
+    unavailable: Unavailable
+    not_processed: NotProcessed
+    other_handling: OtherHandling
+    total: ApplicantRowIn | None = None
+    carried_forward: ApplicantRowIn
+
+    def form_rows(self) -> tuple[Row, ...]:
+        return APPLICATION_ROWS
 
 
 class Appeals(_Strict):
@@ -620,7 +633,6 @@ APPLICATION_ROWS: tuple[Row, ...] = (
 )
 APPLICATION_RESULTS_LABEL = "三、本年度办理结果"
 APPLICATION_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-_OUTCOME_ROW_KEYS = frozenset(r.key for r in APPLICATION_ROWS[2:-2])
 
 APPEAL_ROWS: tuple[Row, ...] = (
     Row("review", "行政复议"),

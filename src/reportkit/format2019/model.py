@@ -18,7 +18,6 @@ The layout, from the notice 国办公开办函〔2019〕60号 and the reports pu
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import Field, StrictInt, field_validator
@@ -26,7 +25,6 @@ from pydantic_core import PydanticCustomError
 
 from reportkit.format2019.rules import RULES
 from reportkit.model import (
-    _APPLICANT_KEYS,
     _TABLE_OF,
     APPEAL_ROWS,
     APPLICANT_COLUMNS,
@@ -35,8 +33,8 @@ from reportkit.model import (
     Agency,
     Amount,
     Appeals,
-    ApplicantRow,
     ApplicantRowIn,
+    ApplicationsTable,
     Column,
     Count,
     Document,
@@ -141,11 +139,10 @@ APPLICATION_ROWS_2019: tuple[Row, ...] = (
     Row("other_handling", _G6),
     *(r for r in APPLICATION_ROWS if r.key in ("total", "carried_forward")),
 )
-_OUTCOME_ROW_KEYS = tuple(r.key for r in APPLICATION_ROWS_2019[2:-2])
-assert len(_OUTCOME_ROW_KEYS) == 19 and len(APPLICATION_ROWS_2019) == 23
+assert len(APPLICATION_ROWS_2019) == 23  # 19 numbered rows between two above and two below
 
 
-class Applications(_Strict):
+class Applications(ApplicationsTable):
     """Table of part 三 (收到和处理政府信息公开申请情况), 2019 layout: （六）其他处理 is one row."""
 
     received: ApplicantRowIn
@@ -159,56 +156,8 @@ class Applications(_Strict):
     total: ApplicantRowIn | None = None
     carried_forward: ApplicantRowIn
 
-    def row(self, key: str) -> ApplicantRow | None:
-        """Return the row at a dotted key such as ``withheld.state_secret`` (None: the
-        （七）总计 row left out, or a row that could not be read)."""
-        node: Any = self
-        for part in key.split("."):
-            if not node.has(part):
-                return None
-            node = getattr(node, part)
-        return node  # type: ignore[no-any-return]
-
     def form_rows(self) -> tuple[Row, ...]:
-        """Return the table's rows on the paper form, in order."""
         return APPLICATION_ROWS_2019
-
-    def outcome_rows(self) -> Iterator[tuple[Row, ApplicantRow]]:
-        """Yield the 19 numbered rows of 三、本年度办理结果, without （七）总计."""
-        for row in APPLICATION_ROWS_2019:
-            if row.key in _OUTCOME_ROW_KEYS:
-                value = self.row(row.key)
-                assert value is not None
-                yield row, value
-
-    def computed_total(self) -> ApplicantRow:
-        """Return the （七）总计 row as the sum of the 19 numbered rows."""
-        rows = [r for _, r in self.outcome_rows()]
-        sums = {k: sum(getattr(r, k) for r in rows) for k in _APPLICANT_KEYS[:-1]}
-        return ApplicantRow.model_construct(**sums, total=sum(r.computed_total() for r in rows))
-
-    def with_totals(self, keep_given: bool = True) -> Applications:
-        """Return the table with every omitted total computed (with `keep_given` false, every
-        total computed, given ones ignored)."""
-        update: dict[str, Any] = {}
-        for row in APPLICATION_ROWS_2019:
-            value = self.row(row.key)
-            if row.key == "total" or value is None:
-                continue
-            key, *rest = row.key.split(".")
-            filled = value.filled() if keep_given else value.recomputed()
-            if rest:
-                group = update.get(key) or getattr(self, key)
-                update[key] = group.model_copy(update={rest[0]: filled})
-            else:
-                update[key] = filled
-        if not self.has("total"):
-            pass  # given, but not readable: it stays out
-        elif self.total is not None and keep_given:
-            update["total"] = self.total.filled()
-        elif all(self.row(k) is not None for k in _OUTCOME_ROW_KEYS):
-            update["total"] = self.computed_total()
-        return self.model_copy(update=update)
 
 
 # --------------------------------------------------------------------------------------------
