@@ -12,6 +12,7 @@ wrong; 3 an internal error (a bug: please report it with `--debug`); 130 interru
 from __future__ import annotations
 
 import codecs
+import contextlib
 import difflib
 import json
 import os
@@ -19,7 +20,7 @@ import signal
 import sys
 import traceback
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -176,30 +177,62 @@ class Printer:
             style = "red" if problem.severity == "error" else "yellow"
             console.print(escape(problem.format(self.lang)), style=style)
 
-    def summary(self, result: batch.Result) -> None:
-        """Print the batch's summary table, and the problems above it: every failing agency's,
-        and with --verbose every agency's warnings too."""
+    @contextlib.contextmanager
+    def progress(self, description: str, total: int) -> Iterator[Callable[[object], None]]:
+        """Show a progress bar on standard error (none with -q) while the block runs; yield
+        what advances it by one (a batch's `progress` callback)."""
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=self.err,
+            transient=True,
+            disable=self.verbosity < 0,
+        ) as bar:
+            task = bar.add_task(description, total=total)
+            yield lambda _: bar.advance(task)
+
+    def agencies(self, agencies: Sequence[batch.Agency], last_column: str) -> None:
+        """Print every failing agency's problems (with --verbose every agency's warnings too),
+        then the table of agencies, its last column `last_column`: "col_output" (the report
+        written) or "col_data" (the data file)."""
         from reportkit.batch import status_text
 
-        for agency in result.agencies:
+        for agency in agencies:
             if agency.status == "failed" or self.verbosity > 0:
                 self.problems(agency.problems)
         if self.verbosity < 0:
             return
         table = Table(box=box.SIMPLE)
-        for code in ("col_agency", "col_status", "col_errors", "col_warnings", "col_output"):
+        for code in ("col_agency", "col_status", "col_errors", "col_warnings", last_column):
             table.add_column(translate(code, self.lang))
-        for a in result.agencies:
-            output = a.output.name if a.output else ""
+        for a in agencies:
+            last = a.data.name if last_column == "col_data" else a.output.name if a.output else ""
             table.add_row(
                 escape(a.name),
                 status_text(a, self.lang),
                 str(len(a.errors)),
                 str(len(a.warnings)),
-                escape(output),
+                escape(last),
                 style="red" if a.status == "failed" else None,
             )
         self.out.print(table)
+
+    def summary(self, result: batch.Result) -> None:
+        """Print the batch's summary table, and the problems above it: every failing agency's,
+        and with --verbose every agency's warnings too."""
+        self.agencies(result.agencies, "col_output")
+        if self.verbosity < 0:
+            return
         counts = result.counts()
         self.say(
             "batch_done",
@@ -515,14 +548,6 @@ def build(lang: str) -> click.Group:
         review: bool,
         template: Path | None,
     ) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
         from reportkit import batch
 
         if review:
@@ -539,18 +564,8 @@ def build(lang: str) -> click.Group:
             html=html,
             preview=preview,
         )
-        total = len(batch.agency_files(county))
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=printer.err,
-            transient=True,
-            disable=printer.verbosity < 0,
-        ) as bar:
-            task = bar.add_task(t("batch_progress"), total=total)
-            result = batch.run(county, out_dir, options, progress=lambda agency: bar.advance(task))
+        with printer.progress(t("batch_progress"), len(batch.agency_files(county))) as advance:
+            result = batch.run(county, out_dir, options, progress=advance)
         printer.summary(result)
         for path in result.pages:
             printer.say("html_written", path=path)
@@ -890,47 +905,12 @@ def build(lang: str) -> click.Group:
 
 def _review_folder(printer: Printer, folder: Path, out_dir: Path, previous: Path | None) -> None:
     """Check every published report of a folder as published (`batch --review`)."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    from reportkit import batch, review
+    from reportkit import review
 
     total = len(review.report_files(folder))
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=printer.err,
-        transient=True,
-        disable=printer.verbosity < 0,
-    ) as bar:
-        task = bar.add_task(translate("review_progress", printer.lang), total=total)
-        result = review.review_folder(
-            folder, out_dir, previous, progress=lambda agency: bar.advance(task)
-        )
-    for agency in result.agencies:
-        if agency.status == "failed" or printer.verbosity > 0:
-            printer.problems(agency.problems)
-    if printer.verbosity >= 0:
-        table = Table(box=box.SIMPLE)
-        for code in ("col_agency", "col_status", "col_errors", "col_warnings", "col_data"):
-            table.add_column(translate(code, printer.lang))
-        for a in result.agencies:
-            table.add_row(
-                escape(a.name),
-                batch.status_text(a, printer.lang),
-                str(len(a.errors)),
-                str(len(a.warnings)),
-                escape(a.data.name),
-                style="red" if a.status == "failed" else None,
-            )
-        printer.out.print(table)
+    with printer.progress(translate("review_progress", printer.lang), total) as advance:
+        result = review.review_folder(folder, out_dir, previous, progress=advance)
+    printer.agencies(result.agencies, "col_data")
     counts = review.count(result.agencies)
     printer.say("review_done", total=len(result.agencies), folder=out_dir, **counts)
     printer.problems(result.problems)
