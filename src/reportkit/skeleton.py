@@ -40,6 +40,7 @@ from reportkit.model import (
     FORMAT_2021,
     OUTCOME_COLUMNS,
     PART_HEADINGS,
+    Agency,
     Column,
     Report,
     Row,
@@ -172,20 +173,8 @@ def skeleton(agency: str, year: int, level: str | None = None) -> str:
     return data_text(data, head, level_why=None if level else guess.why)
 
 
-# The agency's keys in the order a data file gives them, each with its comment.
-_AGENCY_FIELDS = (
-    "name",
-    "short_name",
-    "level",
-    "county",
-    "prefecture",
-    "province",
-    "contact_office",
-    "phone",
-    "fax",
-    "address",
-    "postcode",
-)
+# The agency's keys in the order a data file gives them (the model's), each with its comment.
+_AGENCY_FIELDS = tuple(Agency.model_fields)
 _AGENCY_COMMENTS = {
     "county": "所在县（区）（乡镇、街道和县级单位必填）",
     "prefecture": "所在市（州）",
