@@ -38,6 +38,16 @@ class Grid:
     pages: list[int | None] = field(default_factory=list)  # the page of each row (PDF)
 
     @classmethod
+    def of_ragged(cls, cells: list[list[str | None]], origin: list[list[bool]]) -> Grid:
+        """Return the grid of rows read with their merged cells repeated (`origin` saying where
+        each starts), short rows filled out to the widest with no cell."""
+        width = max((len(r) for r in cells), default=0)
+        for row, starts in zip(cells, origin, strict=True):
+            row.extend([None] * (width - len(row)))
+            starts.extend([False] * (width - len(starts)))
+        return cls(cells, origin)
+
+    @classmethod
     def of_rows(cls, rows: list[list[str]], page: int | None = None, flat: bool = False) -> Grid:
         """Return a grid of plain rows, every cell its own (no merges)."""
         width = max((len(r) for r in rows), default=0)

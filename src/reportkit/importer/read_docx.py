@@ -112,11 +112,7 @@ def _grid(table: object) -> Grid:
                 starts.append(start and k == 0)
         cells.append(row)
         origin.append(starts)
-    width = max((len(r) for r in cells), default=0)
-    for row, starts in zip(cells, origin, strict=True):
-        row.extend([None] * (width - len(row)))
-        starts.extend([False] * (width - len(starts)))
-    return Grid(cells, origin)
+    return Grid.of_ragged(cells, origin)
 
 
 def _cell_text(tc: object) -> str:

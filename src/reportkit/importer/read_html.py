@@ -173,11 +173,7 @@ def _grid(table: Any) -> Grid:
             starts.append(False)
         cells.append(row)
         origin.append(starts)
-    width = max((len(r) for r in cells), default=0)
-    for row, starts in zip(cells, origin, strict=True):
-        row.extend([None] * (width - len(row)))
-        starts.extend([False] * (width - len(starts)))
-    return Grid(cells, origin)
+    return Grid.of_ragged(cells, origin)
 
 
 def _span(td: Any, name: str) -> int:

@@ -266,6 +266,12 @@ def read_table(spec: TableSpec, grids: Sequence[Grid], source: str) -> TableRead
     return reading
 
 
+def _row_count(spec: TableSpec, row: RowSpec, found: int, source: str, page: int | None) -> Problem:
+    """A row read with another number of figures than it has columns."""
+    params: dict[str, object] = {"found": found, "expected": len(row.cells)}
+    return _problem(spec, row, None, "import_row_count", params, source, page)
+
+
 def _problem(
     spec: TableSpec,
     row: RowSpec,
@@ -436,17 +442,7 @@ def _figures(
     while cells and cells[-1] == "" and len(cells) > len(row.cells):
         cells.pop()
     if len(cells) != len(row.cells):
-        reading.problems.append(
-            _problem(
-                spec,
-                row,
-                None,
-                "import_row_count",
-                {"found": len(cells), "expected": len(row.cells)},
-                source,
-                page,
-            )
-        )
+        reading.problems.append(_row_count(spec, row, len(cells), source, page))
         return []
     return [
         _read(spec, row, cell, text, source, page, reading)
@@ -506,17 +502,7 @@ def _flat(spec: TableSpec, grid: Grid, source: str, reading: TableReading) -> No
             reading.twice += 1
             continue
         if len(cells) != len(row.cells):
-            reading.problems.append(
-                _problem(
-                    spec,
-                    row,
-                    None,
-                    "import_row_count",
-                    {"found": len(cells), "expected": len(row.cells)},
-                    source,
-                    grid.page,
-                )
-            )
+            reading.problems.append(_row_count(spec, row, len(cells), source, grid.page))
             reading.rows[row.key] = []
             continue
         reading.rows[row.key] = [
