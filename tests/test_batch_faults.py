@@ -220,6 +220,7 @@ def test_workers_die_with_a_killed_main_process(tmp_path: Path) -> None:
     process = start_batch(county, out, "-j", "2")
     wait_for(lambda: len(_children(process.pid)) >= 2)
     workers = _children(process.pid)
+    assert len(workers) >= 2
     process.kill()
     process.communicate(timeout=60)
 
@@ -235,6 +236,7 @@ def test_workers_die_with_a_killed_main_process(tmp_path: Path) -> None:
         return not alive
 
     wait_for(gone, seconds=30)
+    assert gone(), f"workers {workers} outlived their killed main process"
 
 
 def test_one_crashing_agency_is_its_own_row(
