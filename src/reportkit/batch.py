@@ -523,19 +523,7 @@ def _write(
             progress(agency)
 
     _publish(agencies, records, out_dir, options, result)
-    images = {
-        a.output: a.output.with_suffix(".png")
-        for a in agencies
-        if options.preview and a.output is not None and a.output.with_suffix(".png").is_file()
-    }
-    try:
-        write_problem_reports(agencies, out_dir)
-    except ReportkitError as exc:  # a folder that cannot be written: say so, keep going
-        result.problems += exc.problems
-    try:
-        write_summary(agencies, out_dir / SUMMARY, previews=images)
-    except ReportkitError as exc:
-        result.problems += exc.problems
+    _write_lists(result, options)
     rendered = [agency for agency, _ in jobs]
     if not result.problems and all(a.status != "failed" for a in rendered):
         _remember_run(agencies, out_dir, options)
@@ -667,17 +655,27 @@ def _unchanged_run(
         if progress:
             progress(agency)
     result = Result(agencies, out_dir)
+    _write_lists(result, options)
+    return result
+
+
+def _write_lists(result: Result, options: Options) -> None:
+    """Write the failing agencies' problem lists and the summary (with each report's page-1
+    image, when asked for); a folder that cannot be written is the run's problem."""
+    agencies, out_dir = result.agencies, result.out_dir
     images = {
         a.output: a.output.with_suffix(".png")
         for a in agencies
-        if options.preview and a.output is not None
+        if options.preview and a.output is not None and a.output.with_suffix(".png").is_file()
     }
     try:
         write_problem_reports(agencies, out_dir)
+    except ReportkitError as exc:  # say so, keep going
+        result.problems += exc.problems
+    try:
         write_summary(agencies, out_dir / SUMMARY, previews=images)
     except ReportkitError as exc:
         result.problems += exc.problems
-    return result
 
 
 def _derived_hold(record: Record, out_dir: Path, options: Options) -> bool:
