@@ -247,12 +247,29 @@ def read_rows(source: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     """
     if source.suffix.lower() == ".csv":
         return _csv_rows(source)
+    return _xlsx_rows(source)
+
+
+def _xlsx_rows(source: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    # The file is ours to open and close: a row loop left early (a sheet too big) keeps
+    # openpyxl's zip member open, and with it any file openpyxl opened itself, until collected.
+    try:
+        handle = source.open("rb")
+    except FileNotFoundError as exc:
+        raise DataError(Problem("file_not_found", file=str(source))) from exc
+    except OSError as exc:
+        raise DataError(
+            Problem("sheet_unreadable", {"detail": type(exc).__name__}, file=str(source))
+        ) from exc
+    with handle:
+        return _workbook_rows(source, handle)
+
+
+def _workbook_rows(source: Path, handle: Any) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(source, read_only=True, data_only=True)
-    except FileNotFoundError as exc:
-        raise DataError(Problem("file_not_found", file=str(source))) from exc
+        book = load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise DataError(
             Problem("sheet_unreadable", {"detail": type(exc).__name__}, file=str(source))
