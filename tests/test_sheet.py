@@ -374,3 +374,34 @@ def test_a_csv_field_too_long_for_a_figure_is_a_located_problem(
         sheet.import_sheet(out, county)
     [problem] = caught.value.problems
     assert (problem.code, problem.line) == ("sheet_bad_line", 9)
+
+
+def test_a_formula_is_read_by_the_value_saved_with_it_or_named_when_it_has_none(
+    county: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "figures.xlsx"
+    sheet.export(county, out)
+    # openpyxl, like any program but a spreadsheet, saves a formula without computing it
+    edit(out, {("anle.toml", RECEIVED): "=1+2", ("fengtun.toml", RECEIVED): None})
+    with pytest.raises(DataError) as caught:
+        sheet.import_sheet(out, county)
+    assert [p.format() for p in caught.value.problems] == [
+        f"{out}: 第 2 行「{RECEIVED}」：公式 =1+2 没有计算结果（表格不是用 Excel 或 WPS 保存的），"
+        "请用 Excel 或 WPS 打开后保存，或直接填数字",
+        f"{out}: 第 3 行「{RECEIVED}」：单元格为空，应填数字（没有则填 0）",
+    ]
+    # as Excel saves it: the formula and its value; the value is the figure
+    edit(out, {("fengtun.toml", RECEIVED): 7})
+    computed = tmp_path / "computed.xlsx"
+    with zipfile.ZipFile(out) as source, zipfile.ZipFile(computed, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, count = re.subn(
+                    rb"<f>1\+2</f>(<v\s*/>|<v></v>)?", b"<f>1+2</f><v>3</v>", data
+                )
+                assert count == 1, data
+            target.writestr(item, data)
+    changed = ["applications.received.natural"]
+    assert sheet.import_sheet(computed, county) == {"anle.toml": changed, "fengtun.toml": changed}
+    assert reportkit.load(county / "anle.toml").applications.received.natural == 3

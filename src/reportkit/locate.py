@@ -12,6 +12,8 @@ instead of failing, since a line number is a help, never a reason to refuse a fi
 
 from __future__ import annotations
 
+import functools
+
 Loc = tuple[str | int, ...]
 
 _BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
@@ -213,10 +215,17 @@ class _Scanner:
 
 
 class KeyLines:
-    """Map each key path of a TOML text (and each array element, by index) to its line."""
+    """Map each key path of a TOML text (and each array element, by index) to its line.
+
+    The text is scanned when a line is first asked for: most files are read without a problem
+    to locate, and the scan costs more than reading the file."""
 
     def __init__(self, text: str) -> None:
-        self.lines: dict[Loc, int] = _Scanner(text).document()
+        self.text = text
+
+    @functools.cached_property
+    def lines(self) -> dict[Loc, int]:
+        return _Scanner(self.text).document()
 
     def find(self, loc: Loc) -> int | None:
         """Return the line of `loc`, or of the nearest enclosing key that is written down."""

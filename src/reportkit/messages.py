@@ -582,6 +582,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "第 {row} 行「{header}」：单元格为空，应填数字（没有则填 0）",
         "row {row}, '{header}': blank cell; write a number (0 if none)",
     ),
+    "sheet_formula_uncomputed": (
+        "第 {row} 行「{header}」：公式 {found} 没有计算结果（表格不是用 Excel 或 WPS 保存的），"
+        "请用 Excel 或 WPS 打开后保存，或直接填数字",
+        "row {row}, '{header}': the formula {found} has no computed value (the sheet was not "
+        "saved by Excel or WPS); open and save it in Excel or WPS, or write the number",
+    ),
     "sheet_text": (
         "第 {row} 行「{header}」：应为数字（只写数字和一个小数点，不加逗号、空格或单位），实为「{found}」",
         "row {row}, '{header}': expected a number (digits and at most one decimal point, no commas, "

@@ -238,8 +238,12 @@ MAX_ROWS = 20_000
 MAX_COLUMNS = 1_000
 
 
-def read_rows(source: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+def read_rows(
+    source: Path, formulas: bool = False
+) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     """Return the sheet's header and its rows with their row numbers (as the sheet shows them).
+    An xlsx cell holding a formula gives the value last computed and saved with it, or, with
+    `formulas`, the formula itself (`=SUM(B2:B9)`).
 
     An xlsx is streamed (openpyxl's read-only mode, its claimed size ignored), a row and column
     at a time, and refused past `MAX_ROWS` or `MAX_COLUMNS`; a CSV field too long to be a figure
@@ -247,10 +251,10 @@ def read_rows(source: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     """
     if source.suffix.lower() == ".csv":
         return _csv_rows(source)
-    return _xlsx_rows(source)
+    return _xlsx_rows(source, formulas)
 
 
-def _xlsx_rows(source: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+def _xlsx_rows(source: Path, formulas: bool) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     # The file is ours to open and close: a row loop left early (a sheet too big) keeps
     # openpyxl's zip member open, and with it any file openpyxl opened itself, until collected.
     try:
@@ -262,14 +266,16 @@ def _xlsx_rows(source: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
             Problem("sheet_unreadable", {"detail": type(exc).__name__}, file=str(source))
         ) from exc
     with handle:
-        return _workbook_rows(source, handle)
+        return _workbook_rows(source, handle, formulas)
 
 
-def _workbook_rows(source: Path, handle: Any) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+def _workbook_rows(
+    source: Path, handle: Any, formulas: bool
+) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(handle, read_only=True, data_only=True)
+        book = load_workbook(handle, read_only=True, data_only=not formulas)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise DataError(
             Problem("sheet_unreadable", {"detail": type(exc).__name__}, file=str(source))
@@ -344,6 +350,7 @@ def import_sheet(
     file_at = header.index(DATA_FILE)
     agency_at = header.index(AGENCY) if AGENCY in header else None
     planned: list[tuple[Path, int, dict[Column, int | Decimal]]] = []
+    blanks: list[tuple[int, int, int]] = []  # (problem, sheet row, column) of each blank cell
     seen: dict[str, int] = {}
     for line, row in rows:
         name = str(row[file_at] or "").strip() if file_at < len(row) else ""
@@ -392,6 +399,8 @@ def import_sheet(
             if column is None:
                 continue
             value, code = _read(row[at] if at < len(row) else None, column.amount, column.signed)
+            if code == "sheet_blank":
+                blanks.append((len(problems), line, at))
             if code:
                 problems.append(
                     Problem(
@@ -407,9 +416,30 @@ def import_sheet(
             else:
                 figures[column] = value
         planned.append((data, line, figures))
+    if blanks and source.suffix.lower() != ".csv":
+        _explain_formulas(problems, blanks, source)
     if problems:
         raise DataError(problems)
     return _apply(planned, source, kind)
+
+
+def _explain_formulas(
+    problems: list[Problem], blanks: list[tuple[int, int, int]], source: Path
+) -> None:
+    """Tell, of each blank xlsx cell, whether it holds a formula whose value was never computed
+    (a sheet written by a program, not saved in Excel or WPS): blank, but not empty-handed."""
+    _, rows = read_rows(source, formulas=True)
+    by_line = dict(rows)
+    for index, line, at in blanks:
+        row = by_line.get(line, [])
+        formula = row[at] if at < len(row) else None
+        if isinstance(formula, str) and formula.startswith("="):
+            blank = problems[index]
+            problems[index] = Problem(
+                "sheet_formula_uncomputed",
+                {**blank.params, "found": formula},
+                file=blank.file,
+            )
 
 
 # The one rule for a figure in a sheet, as in a data file: a number, or text of plain ASCII digits
