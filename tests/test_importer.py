@@ -365,6 +365,29 @@ def test_an_unreadable_file_is_a_problem_not_a_traceback(tmp_path: Path) -> None
     assert done.returncode == 1 and "不能读取 .odt 文件" in done.stderr
 
 
+@pytest.mark.libreoffice
+def test_a_file_without_text_is_one_problem_saying_so(tmp_path: Path) -> None:
+    import docx
+
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.html").write_text("\n  \n", encoding="utf-8")
+    (tmp_path / "menu.html").write_text(
+        "<html><head><title>x</title></head><body><script>var a;</script></body></html>",
+        encoding="utf-8",
+    )
+    docx.Document().save(str(tmp_path / "blank.docx"))
+    convert([tmp_path / "blank.docx"], tmp_path)  # a PDF with a page and no text, as a scan
+    for name in ("empty.txt", "blank.html", "menu.html", "blank.docx", "blank.pdf"):
+        done = run("import", str(tmp_path / name))
+        assert done.returncode == 1
+        assert done.stderr.strip().splitlines() == [
+            f"{tmp_path / name}: 文件中没有可读的文字（空文件，或没有文字层的扫描件）；"
+            "请换用报告的 Word 文件、网页或可复制文字的 PDF"
+        ], name
+        checked = run("check", str(tmp_path / name))
+        assert checked.returncode == 1 and "文件中没有可读的文字" in checked.stdout, name
+
+
 # --------------------------------------------------------------------------------------------
 # The command
 

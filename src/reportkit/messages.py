@@ -1074,6 +1074,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the file unpacks to far too much ({entries} parts, {size} bytes): it is not a "
         "yearly report, or it is damaged",
     ),
+    "import_empty": (
+        "文件中没有可读的文字（空文件，或没有文字层的扫描件）；请换用报告的 Word 文件、网页或可复制文字的 PDF",
+        "the file holds no text that can be read (empty, or a scan without a text layer); use "
+        "the report's Word file, web page, or a PDF whose text can be copied",
+    ),
     "import_unreadable": (
         "无法读取这个文件（{detail}）：它可能已损坏、加密，或不是扩展名所说的格式",
         "cannot read this file ({detail}): it may be damaged, encrypted, or not what its "

@@ -22,7 +22,7 @@ from pathlib import Path
 from reportkit.errors import DataError, Problem
 from reportkit.format2019.model import FORMAT_2019
 from reportkit.importer.assemble import MIXED, Imported, Place, assemble
-from reportkit.importer.document import Document
+from reportkit.importer.document import Document, Para
 from reportkit.importer.read_docx import read_docx
 from reportkit.importer.read_html import read_html
 from reportkit.importer.read_pdf import read_pdf
@@ -78,7 +78,19 @@ def import_report(path: Path | str) -> Imported:
     if file.suffix.lower() in TEXT_SUFFIXES and size > MAX_TEXT_BYTES:
         limit = {"size": size, "limit": MAX_TEXT_BYTES}
         raise DataError(Problem("import_text_too_large", limit, file=str(path)))
-    return assemble(reader(file))
+    document = reader(file)
+    if not _has_text(document):  # empty, blank, or a scan without a text layer
+        raise DataError(Problem("import_empty", file=str(path)))
+    return assemble(document)
+
+
+def _has_text(document: Document) -> bool:
+    return any(
+        item.text.strip()
+        if isinstance(item, Para)
+        else any(cell and cell.strip() for row in item.cells for cell in row)
+        for item in document.items
+    )
 
 
 def data_text(imported: Imported) -> str:

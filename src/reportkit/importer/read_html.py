@@ -32,6 +32,8 @@ _REPORT = re.compile(r"(19|20)\d\d\s*年.*(报告|年报)")
 def read_html(path: Path) -> Document:
     """Return the paragraphs and tables of the report in the web page at `path`."""
     raw = path.read_bytes()
+    if not raw.strip():  # lxml refuses an empty document; it is a page with nothing on it
+        return Document(str(path), "html")
     try:
         tree = lxml.html.document_fromstring(raw)
     except (etree.ParserError, ValueError) as exc:
