@@ -98,16 +98,17 @@ def test_kill_9_then_a_reverted_input_is_rendered_again(tmp_path: Path) -> None:
 
 
 def test_finished_reports_are_unchanged_after_an_interrupt(tmp_path: Path) -> None:
-    county = big_county(tmp_path / "county", 60)
+    county = big_county(tmp_path / "county", 100)
     out = tmp_path / "out"
     process = start_batch(county, out, "-j", "1")
     records = out / ".reportkit-batch"
-    wait_for(lambda: records.is_dir() and len(list(records.glob("*.json"))) >= 5)
+    # interrupted after its first report: 99 more are a wide margin on a loaded machine
+    wait_for(lambda: records.is_dir() and any(records.glob("*.json")))
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)
-    assert process.returncode == 130 and "已中断" in err.decode()
+    assert (process.returncode, "已中断" in err.decode()) == (130, True), err.decode()
     finished = {p.name.removesuffix(".json") for p in records.glob("*.json")}
-    assert 5 <= len(finished) < 60
+    assert 1 <= len(finished) < 100
     again = batch.run(county, out)
     done = statuses(again)
     assert {name for name, status in done.items() if status == "unchanged"} == finished
@@ -190,13 +191,13 @@ def test_three_batches_at_once_never_break_each_other(tmp_path: Path) -> None:
 
 
 def test_sighup_ends_the_batch_cleanly(tmp_path: Path) -> None:
-    county = big_county(tmp_path / "county", 60)
+    county = big_county(tmp_path / "county", 120)  # a wide margin after the first report
     out = tmp_path / "out"
     process = start_batch(county, out, "-j", "2")
     wait_for(lambda: list(out.glob("*.docx")))
     process.send_signal(signal.SIGHUP)
     _, err = process.communicate(timeout=120)
-    assert process.returncode == 130 and "已中断" in err.decode()
+    assert (process.returncode, "已中断" in err.decode()) == (130, True), err.decode()
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
 
 
