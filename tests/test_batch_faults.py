@@ -7,6 +7,7 @@ make, and one agency's trouble is that agency's row, never the county's.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -199,6 +200,22 @@ def test_sighup_ends_the_batch_cleanly(tmp_path: Path) -> None:
     _, err = process.communicate(timeout=120)
     assert (process.returncode, "已中断" in err.decode()) == (130, True), err.decode()
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_an_interrupt_lost_in_a_finalizer_still_stops_the_batch_at_its_next_report() -> None:
+    from reportkit import cli
+
+    printer = cli.Printer("zh")
+    try:
+        with printer.progress("x", 3) as advance:
+            advance(None)
+            # the handler's KeyboardInterrupt, raised inside a __del__, is printed and dropped
+            with contextlib.suppress(KeyboardInterrupt):
+                cli._terminate(signal.SIGINT, None)
+            with pytest.raises(KeyboardInterrupt):
+                advance(None)
+    finally:
+        cli._signalled.clear()
 
 
 def _children(pid: int) -> list[int]:

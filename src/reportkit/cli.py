@@ -199,7 +199,13 @@ class Printer:
             disable=self.verbosity < 0,
         ) as bar:
             task = bar.add_task(description, total=total)
-            yield lambda _: bar.advance(task)
+
+            def advance(_: object) -> None:
+                if _signalled:  # an interrupt raised inside a finalizer is lost: stop here
+                    raise KeyboardInterrupt
+                bar.advance(task)
+
+            yield advance
 
     def agencies(self, agencies: Sequence[batch.Agency], last_column: str) -> None:
         """Print every failing agency's problems (with --verbose every agency's warnings too),
@@ -928,8 +934,16 @@ def _from_stdin(printer: Printer) -> Report:
     return reading.report
 
 
+# The signals received. Python runs a handler between two steps of whatever the main thread is
+# doing; when that is a finalizer (`__del__`, run by the collector), the KeyboardInterrupt it
+# raises is printed as ignored and the run goes on, so long work also stops at its next step.
+_signalled: list[int] = []
+
+
 def _terminate(signum: int, frame: Any) -> None:
-    """SIGTERM and SIGHUP end the run like Ctrl-C: files being written are finished or removed."""
+    """Ctrl-C, SIGTERM and SIGHUP end the run alike: files being written are finished or
+    removed."""
+    _signalled.append(signum)
     raise KeyboardInterrupt
 
 
@@ -941,7 +955,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     _speak_click(lang)
     debug = "--debug" in args
     printer = Printer(lang, debug=debug)
-    for name in ("SIGTERM", "SIGHUP"):
+    _signalled.clear()
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _terminate)
     run: Callable[[], Any] = lambda: build(lang).main(  # noqa: E731
