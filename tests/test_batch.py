@@ -121,6 +121,30 @@ def test_parallel_workers_write_the_same_bytes(county: Path, tmp_path: Path) -> 
         assert (one / f"{name}.docx").read_bytes() == (two / f"{name}.docx").read_bytes()
 
 
+def test_a_large_county_is_read_in_the_workers_with_the_same_outcome(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.synthetic import make_county
+
+    county = tmp_path / "county"
+    make_county(county, batch.READ_IN_WORKERS + 10)  # with near copies across agencies
+    shutil.copy(FIXTURES / "mouding-2022" / "xujie.toml", county / "zz-xujie.toml")  # fails
+    (county / "zz-broken.toml").write_text('year = 2022\nname = "x', encoding="utf-8")
+    seen = read_spy(monkeypatch)
+    one = batch.run(county, tmp_path / "one", batch.Options(jobs=1))
+    assert len(seen) == batch.READ_IN_WORKERS + 12
+    seen.clear()
+    two = batch.run(county, tmp_path / "two", batch.Options(jobs=2))
+    assert seen == []  # every agency was read in a worker process
+    assert outcome(two) == outcome(one)
+    assert [a.status for a in two.agencies] == [a.status for a in one.agencies]
+    assert sum(1 for a in one.agencies if a.status == "failed") == 2
+    assert sum(1 for a in one.agencies for p in a.problems if p.code == "similar_agency") >= 3
+    for made in sorted((tmp_path / "one").iterdir()):
+        if made.is_file():
+            assert made.read_bytes() == (tmp_path / "two" / made.name).read_bytes(), made.name
+
+
 def test_two_agencies_writing_one_file_stop_the_batch_before_writing(
     county: Path, tmp_path: Path
 ) -> None:
@@ -433,10 +457,10 @@ def test_an_interrupted_run_leaves_no_record_of_a_whole_run(
     batch.run(county, out)
     _edit_town(county, out)
 
-    def killed(*args: object) -> None:
+    def killed(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(batch, "_execute", killed)
+    monkeypatch.setattr(batch.Workers, "map", killed)
     with pytest.raises(KeyboardInterrupt):
         batch.run(county, out)
     assert not (out / ".reportkit-batch" / "run.json").exists()

@@ -1,9 +1,9 @@
 """The county batch: the same pipeline for every agency of a county folder, in parallel.
 
 A county folder holds `county.toml` (values every agency shares) and one data file per agency,
-which inherits the shared values and overrides any of them. `run` checks every agency, renders
-every passing one (in worker processes, each compiling the template once), never stops at a
-failing one, and writes into the output folder: the reports, `summary.csv`, one problem report
+which inherits the shared values and overrides any of them. `run` checks every agency (in
+worker processes for a large county), renders every passing one (in the workers, each compiling
+the template once, from the report the check read), never stops at a failing one, and writes into the output folder: the reports, `summary.csv`, one problem report
 per failing agency, and a manifest of input hashes so that an unchanged agency is not rendered
 again. Output names come from the agency's name, made safe for every file system; two agencies
 that would write the same file stop the batch before anything is written.
@@ -25,7 +25,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from importlib import metadata, resources
@@ -387,6 +387,9 @@ class Job:
     previous: Path | None = None  # last year's data file, for the year-over-year sentences
     digest: str = ""  # of the inputs, for the agency's record
     extra: dict[str, Any] = field(default_factory=dict)  # kept with the record (Record.extra)
+    # the national report as the batch read and checked it, with last year's (else read again)
+    report: Report | None = None
+    last: Report | None = None
 
 
 def render_job(job: Job) -> list[Problem]:
@@ -412,6 +415,8 @@ def render_job(job: Job) -> list[Problem]:
 
 def _document(job: Job) -> bytes:
     """Return the .docx bytes of a job's report, of whatever kind its data file names."""
+    if job.report is not None:
+        return document(job.report, narrate(job.report, previous=job.last), job.template, job.marks)
     reading = read(job.data)
     if reading.kind is not None:
         if reading.report is None or reading.problems:
@@ -447,23 +452,25 @@ def run(
             done = _unchanged_run(county, files, out_dir, options, progress)
         if done is not None:
             return done
-    agencies = [Agency(data) for data in files]
-    inherited = shared_paragraphs(county / SHARED)
-    own_rulebooks = agency_rulebooks_allowed(county)
-    for agency in agencies:
-        _read(agency, options, own_rulebooks)
-    similar_across(agencies, inherited, None if options.rebuild else Records(out_dir))
-    _assign_outputs(agencies, out_dir)  # two agencies writing one file stop the run here
-    if options.template is not None:  # a report must never be written over the template
-        template = options.template.resolve()
-        if any(a.output is not None and a.output.resolve() == template for a in agencies):
-            raise OutputError(Problem("output_is_input", file=str(options.template)))
-    with FolderLock(out_dir):
-        return _write(agencies, out_dir, options, progress)
+    with Workers(options.jobs) as workers:
+        agencies = _read_all([Agency(data) for data in files], county, options, workers)
+        inherited = shared_paragraphs(county / SHARED)
+        similar_across(agencies, inherited, None if options.rebuild else Records(out_dir))
+        _assign_outputs(agencies, out_dir)  # two agencies writing one file stop the run here
+        if options.template is not None:  # a report must never be written over the template
+            template = options.template.resolve()
+            if any(a.output is not None and a.output.resolve() == template for a in agencies):
+                raise OutputError(Problem("output_is_input", file=str(options.template)))
+        with FolderLock(out_dir):
+            return _write(agencies, out_dir, options, progress, workers)
 
 
 def _write(
-    agencies: list[Agency], out_dir: Path, options: Options, progress: Progress | None
+    agencies: list[Agency],
+    out_dir: Path,
+    options: Options,
+    progress: Progress | None,
+    workers: Workers,
 ) -> Result:
     """Render what changed into the locked output folder; write the lists and the summary."""
     remove_leftovers(out_dir)
@@ -502,7 +509,15 @@ def _write(
         last = Path(agency.last.source) if agency.last else None
         extra = {SIMILAR_KEY: agency.similar} if agency.similar else {}
         job = Job(
-            agency.data, agency.output, tuple(marks), options.template, last, agency.digest, extra
+            agency.data,
+            agency.output,
+            tuple(marks),
+            options.template,
+            last,
+            agency.digest,
+            extra,
+            report=agency.report,  # None for another kind: the job reads its file
+            last=agency.last if isinstance(agency.last, Report) else None,  # 2019: no yoy
         )
         jobs.append((agency, job))
 
@@ -510,9 +525,8 @@ def _write(
     for agency in agencies:
         if id(agency) not in planned and progress:
             progress(agency)
-    for (agency, _), problems in zip(
-        jobs, _execute([j for _, j in jobs], options.jobs), strict=True
-    ):
+    done = workers.map(render_job, [j for _, j in jobs], died=_worker_died, failed=_job_failed)
+    for (agency, _), problems in zip(jobs, done, strict=True):
         if problems:
             agency.problems += problems
             agency.status = "failed"
@@ -690,6 +704,51 @@ def _derived_hold(record: Record, out_dir: Path, options: Options) -> bool:
     )
 
 
+# Reading and checking an agency takes some milliseconds: a county this large is read in the
+# workers (whose start-up, importing the libraries, costs about half a second).
+READ_IN_WORKERS = 100
+
+
+def _read_all(
+    agencies: list[Agency], county: Path, options: Options, workers: Workers
+) -> list[Agency]:
+    """Return the agencies read and checked (see `_read`), in the workers for a large county.
+    An agency whose worker died, or whose report could not be sent back, is read here."""
+    own_rulebooks = agency_rulebooks_allowed(county)
+    if len(agencies) < READ_IN_WORKERS:
+        for agency in agencies:
+            _read(agency, options, own_rulebooks)
+        return agencies
+
+    items = [_ReadJob(agency, options, own_rulebooks) for agency in agencies]
+    done = workers.map(_read_job, items, died=_read_died, failed=_read_here)
+    return [job.agency for job in done]
+
+
+@dataclass(frozen=True)
+class _ReadJob:
+    agency: Agency
+    options: Options
+    own_rulebooks: bool
+
+
+def _read_job(job: _ReadJob) -> _ReadJob:
+    _read(job.agency, job.options, job.own_rulebooks)
+    return job
+
+
+def _read_here(job: _ReadJob, exc: BaseException) -> _ReadJob:
+    """Read an agency in the main process (its report could not be sent back from a worker)."""
+    _read(job.agency, job.options, job.own_rulebooks)
+    return job
+
+
+def _read_died(job: _ReadJob, exc: BaseException) -> _ReadJob:
+    """The agency whose reading killed its worker, even alone, fails with that."""
+    job.agency.problems = [Problem("worker_died", {"detail": str(exc)}, file=str(job.agency.data))]
+    return job
+
+
 def _read(agency: Agency, options: Options, own_rulebooks: bool = False) -> None:
     """Load and check one agency, whatever goes wrong: its problems say it. A rulebook the
     agency's own file names is run only when the county allows it (`own_rulebooks`)."""
@@ -704,12 +763,13 @@ def _read(agency: Agency, options: Options, own_rulebooks: bool = False) -> None
             agency.problems = [p for p in reading.problems if p not in found] + found
             return
         report = reading.report
-        file, line = report.where("rulebook")
-        if report.rulebook and file == str(agency.data) and not own_rulebooks:
-            agency.problems = [
-                Problem("rulebook_not_allowed", file=file, path="rulebook", line=line)
-            ]
-            return
+        if report.rulebook and not own_rulebooks:
+            file, line = report.where("rulebook")  # (finding a line reads the file's layout)
+            if file == str(agency.data):
+                agency.problems = [
+                    Problem("rulebook_not_allowed", file=file, path="rulebook", line=line)
+                ]
+                return
         agency.report = report
         try:
             agency.last = _last_year(agency, options)
@@ -843,43 +903,84 @@ def shared_paragraphs(path: Path) -> set[str]:
     return found
 
 
-def _execute(jobs: list[Job], workers: int) -> Iterable[list[Problem]]:
-    """Yield each job's problems, in order. With several workers, a worker that dies (killed,
-    out of memory) breaks the pool: the jobs not done are then run again, each alone, so that
-    only a job that kills its worker fails."""
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield render_job(job)
-        return
-    broken = False
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(jobs)), initializer=_worker_init, initargs=(os.getpid(),)
-    )
-    try:
-        futures = [pool.submit(render_job, job) for job in jobs]
-        for job, future in zip(jobs, futures, strict=True):
-            if not broken:
-                try:
-                    yield future.result()
-                    continue
-                except BrokenProcessPool:
-                    broken = True
-            yield _alone(job)
-    except BaseException:
-        # interrupted: reports being written are finished whole, the others are not started
-        pool.shutdown(wait=not broken, cancel_futures=True)
-        raise
-    pool.shutdown(wait=not broken, cancel_futures=True)
+class Workers:
+    """The batch's worker processes: started when first given work, shared by its stages
+    (reading the county, rendering), shut down when the run ends. A worker that dies (killed,
+    out of memory) breaks the pool: the items not done are then run each alone, in a pool of
+    one, so that only an item that kills its worker fails."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._pool: ProcessPoolExecutor | None = None
+        self._broken = False
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # interrupted or not, items being worked on are finished whole, the others not started
+        if self._pool is not None:
+            self._pool.shutdown(wait=not self._broken, cancel_futures=True)
+
+    def map(
+        self,
+        work: Callable[[Any], Any],
+        items: Sequence[Any],
+        died: Callable[[Any, BaseException], Any],
+        failed: Callable[[Any, BaseException], Any] | None = None,
+    ) -> Iterable[Any]:
+        """Yield `work(item)` for each item, in order, done in the workers when there are
+        several. An item whose worker died gives `died(item, error)`; one whose work raised
+        (or whose result could not be sent back) gives `failed(item, error)`, or raises."""
+        if self.count <= 1 or len(items) <= 1:
+            yield from (work(item) for item in items)
+            return
+        if self._pool is None:
+            self._pool = _pool(min(self.count, len(items)))
+        futures = [self._pool.submit(work, item) for item in items]
+        for item, future in zip(items, futures, strict=True):
+            try:
+                result = self._result(future, work, item, died)
+            except Exception as exc:
+                if failed is None:
+                    raise
+                result = failed(item, exc)
+            yield result
+
+    def _result(
+        self,
+        future: Future[Any],
+        work: Callable[[Any], Any],
+        item: Any,
+        died: Callable[[Any, BaseException], Any],
+    ) -> Any:
+        if not self._broken:
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                self._broken = True
+        return _alone(work, item, died)
 
 
-def _alone(job: Job) -> list[Problem]:
-    with ProcessPoolExecutor(
-        max_workers=1, initializer=_worker_init, initargs=(os.getpid(),)
-    ) as pool:
+def _pool(count: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=count, initializer=_worker_init, initargs=(os.getpid(),))
+
+
+def _alone(work: Callable[[Any], Any], item: Any, died: Callable[[Any, BaseException], Any]) -> Any:
+    with _pool(1) as pool:
         try:
-            return pool.submit(render_job, job).result()
+            return pool.submit(work, item).result()
         except BrokenProcessPool as exc:
-            return [Problem("worker_died", {"detail": str(exc)}, file=str(job.data))]
+            return died(item, exc)
+
+
+def _worker_died(job: Job, exc: BaseException) -> list[Problem]:
+    return [Problem("worker_died", {"detail": str(exc)}, file=str(job.data))]
+
+
+def _job_failed(job: Job, exc: BaseException) -> list[Problem]:
+    """The problems of a job whose outcome could not be sent back from its worker."""
+    return [_crashed(job.data, exc)]
 
 
 def _worker_init(parent: int) -> None:

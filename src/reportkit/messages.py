@@ -28,6 +28,11 @@ class Msg(NamedTuple):
     code: str
     params: Mapping[str, Any] = MappingProxyType({})
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # a problem goes from a batch's worker to the main process by pickle, which cannot
+        # take the read-only mapping of the default
+        return (Msg, (self.code, dict(self.params)))
+
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     # Reading the data file
