@@ -308,3 +308,19 @@ def test_an_output_folder_that_refuses_writes_still_gives_a_summary(
         for a in result.agencies
         if a.data.name != "xujie.toml"
     )
+
+
+def _die_on_three(item: int) -> int:
+    if item == 3:
+        os._exit(9)  # as a worker killed with kill -9, or by the out-of-memory killer
+    return item * 2
+
+
+def test_a_worker_killed_in_one_stage_leaves_the_next_stage_working() -> None:
+    # the reading stage's pool broke: the render stage must not submit to it (it raised
+    # BrokenProcessPool, the whole batch an internal error)
+    with batch.Workers(2) as workers:
+        first = list(workers.map(_die_on_three, [1, 2, 3, 4, 5], died=lambda item, exc: -item))
+        second = list(workers.map(_die_on_three, [6, 7, 8], died=lambda item, exc: -item))
+    assert first == [2, 4, -3, 8, 10]
+    assert second == [12, 14, 16]

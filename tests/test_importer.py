@@ -388,6 +388,25 @@ def test_a_file_without_text_is_one_problem_saying_so(tmp_path: Path) -> None:
         assert checked.returncode == 1 and "文件中没有可读的文字" in checked.stdout, name
 
 
+def test_a_binary_file_named_html_is_unreadable_not_a_page_missing_every_part(
+    tmp_path: Path,
+) -> None:
+    # random bytes named .html were read as a page of mojibake: a list of fifteen problems,
+    # every part, table and date "not found"
+    import random
+
+    junk = tmp_path / "junk.html"
+    junk.write_bytes(random.Random(7).randbytes(100_000))
+    done = run("import", str(junk))
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"{junk}: 无法读取这个文件（encoding）：它可能已损坏、加密，或不是扩展名所说的格式"
+    ]
+    page = tmp_path / "utf16.html"  # a page saved by an editor as UTF-16 is still a page
+    page.write_bytes("<html><body><p>本机关2022年主动公开</p></body></html>".encode("utf-16"))
+    assert "无法读取这个文件" not in run("import", str(page)).stderr
+
+
 # --------------------------------------------------------------------------------------------
 # The command
 

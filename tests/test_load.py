@@ -316,3 +316,38 @@ def test_a_number_in_quotes_is_told_to_lose_its_quotes(
     assert problem.message("en") == (
         f"expected a whole number (numbers take no quotes: write {number}), found {typed}"
     )
+
+
+def test_long_strings_keys_and_blanks_are_scanned_in_strides(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A 50 MB paragraph took a minute to locate, stepping one character at a time.
+    from reportkit import locate
+
+    steps = 0
+    advance = locate._Scanner.advance
+
+    def counted(self: locate._Scanner, count: int = 1) -> None:
+        nonlocal steps
+        steps += 1
+        advance(self, count)
+
+    monkeypatch.setattr(locate._Scanner, "advance", counted)
+    long = "长" * 200_000
+    text = (
+        f'a = "{long}\\"{long}"\n'
+        f"b = '{long}'\n"
+        f'c = """\n{long}\\"""{long}\n"""\n'
+        f"d = '''{long}\n{long}'''\n"
+        f"{'k' * 200_000} {' ' * 200_000}= 1\n"
+        "[t]\n"
+        "e = [\n  'x',\n  \"y\",\n]\n"
+    )
+    lines = locate.KeyLines(text)
+    assert lines.find(("a",)) == 1
+    assert lines.find(("b",)) == 2
+    assert lines.find(("c",)) == 3
+    assert lines.find(("d",)) == 6
+    assert lines.find(("k" * 200_000,)) == 8
+    assert lines.find(("t", "e", 1)) == 12
+    assert steps < 1000

@@ -405,3 +405,37 @@ def test_a_formula_is_read_by_the_value_saved_with_it_or_named_when_it_has_none(
     changed = ["applications.received.natural"]
     assert sheet.import_sheet(computed, county) == {"anle.toml": changed, "fengtun.toml": changed}
     assert reportkit.load(county / "anle.toml").applications.received.natural == 3
+
+
+def _with_sheet(source: Path, target: Path, sheet_data: bytes) -> Path:
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"<sheetData>.*</sheetData>", sheet_data, data, flags=re.S)
+            new.writestr(item, data)
+    return target
+
+
+def test_a_sheet_of_millions_of_cells_or_a_huge_cell_is_refused_unread(
+    county: Path, tmp_path: Path
+) -> None:
+    # Within the row and column limits, 20 000 rows of 1 000 cells took minutes to read; one
+    # cell of 300 MB of text (a file of 300 KB) took 650 MB of memory and was then ignored.
+    out = tmp_path / "f.xlsx"
+    sheet.export(county, out)
+    row = b"<c><v>1</v></c>" * 999
+    rows = b"".join(b'<row r="%d">%s</row>' % (i, row) for i in range(1, 1_001))
+    wide = _with_sheet(out, tmp_path / "wide.xlsx", b"<sheetData>" + rows + b"</sheetData>")
+    with pytest.raises(DataError) as caught:
+        sheet.read_rows(wide)
+    assert [p.code for p in caught.value.problems] == ["sheet_too_many_cells"]
+    cell = b'<c r="A1" t="inlineStr"><is><t>' + b"A" * 150_000_000 + b"</t></is></c>"
+    big = _with_sheet(
+        out, tmp_path / "big.xlsx", b'<sheetData><row r="1">' + cell + b"</row></sheetData>"
+    )
+    assert big.stat().st_size < 1_000_000
+    with pytest.raises(DataError) as caught:
+        sheet.read_rows(big)
+    assert [p.code for p in caught.value.problems] == ["sheet_unpacks_too_big"]
+    assert "100 MB" in caught.value.problems[0].format("en")

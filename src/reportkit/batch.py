@@ -935,9 +935,20 @@ class Workers:
         if self.count <= 1 or len(items) <= 1:
             yield from (work(item) for item in items)
             return
+        if self._broken and self._pool is not None:
+            # a worker died in an earlier stage: its items were run alone; this stage's items
+            # have killed nothing yet, and get a new pool
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool, self._broken = None, False
         if self._pool is None:
             self._pool = _pool(min(self.count, len(items)))
-        futures = [self._pool.submit(work, item) for item in items]
+        futures: list[Future[Any] | None] = []
+        for item in items:
+            try:
+                futures.append(None if self._broken else self._pool.submit(work, item))
+            except BrokenProcessPool:  # a worker died while the stage was being handed out
+                self._broken = True
+                futures.append(None)
         for item, future in zip(items, futures, strict=True):
             try:
                 result = self._result(future, work, item, died)
@@ -949,12 +960,12 @@ class Workers:
 
     def _result(
         self,
-        future: Future[Any],
+        future: Future[Any] | None,
         work: Callable[[Any], Any],
         item: Any,
         died: Callable[[Any, BaseException], Any],
     ) -> Any:
-        if not self._broken:
+        if future is not None and not self._broken:
             try:
                 return future.result()
             except BrokenProcessPool:

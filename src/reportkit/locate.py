@@ -13,11 +13,21 @@ instead of failing, since a line number is a help, never a reason to refuse a fi
 from __future__ import annotations
 
 import functools
+import re
 
 Loc = tuple[str | int, ...]
 
-_BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
-_SPACE = " \t"
+# What ends a run of characters the scanner need not look at one by one (a file may hold a
+# paragraph of megabytes): in a string, by kind (basic, literal; one line, multi-line)
+_STRING_STOP = {
+    ('"', False): re.compile(r'["\\\n]'),
+    ("'", False): re.compile(r"['\n]"),
+    ('"', True): re.compile(r'["\\]'),
+    ("'", True): re.compile(r"'"),
+}
+_BARE_RUN = re.compile(r"[A-Za-z0-9_-]*")
+_SPACE_RUN = re.compile(r"[ \t]*")
+_SPACE_LINES_RUN = re.compile(r"[ \t\r\n]*")
 
 
 class _Scanner:
@@ -43,10 +53,11 @@ class _Scanner:
     def skip_space(self, newlines: bool = False) -> None:
         """Skip blanks (and, inside arrays, newlines and comments)."""
         while self.pos < len(self.text):
-            char = self.text[self.pos]
-            if char in _SPACE or (newlines and char in "\r\n"):
-                self.advance()
-            elif newlines and char == "#":
+            run = (_SPACE_LINES_RUN if newlines else _SPACE_RUN).match(self.text, self.pos)
+            assert run is not None  # the patterns match the empty string
+            self.advance(run.end() - self.pos)
+            char = self.peek()
+            if newlines and char == "#":
                 self.skip_comment()
             else:
                 return
@@ -113,8 +124,9 @@ class _Scanner:
                 parts.append(self.string_value())
             else:
                 start = self.pos
-                while self.peek() in _BARE and self.peek() != "":
-                    self.advance()
+                run = _BARE_RUN.match(self.text, self.pos)
+                assert run is not None  # the pattern matches the empty string
+                self.advance(run.end() - self.pos)
                 if self.pos == start:
                     return tuple(parts)
                 parts.append(self.text[start : self.pos])
@@ -191,6 +203,10 @@ class _Scanner:
             self.advance(3)
             start = self.pos
             while self.pos < len(self.text):
+                stop = _STRING_STOP[quote, True].search(self.text, self.pos)
+                self.advance((stop.start() if stop else len(self.text)) - self.pos)
+                if self.pos >= len(self.text):
+                    break
                 if quote == '"' and self.peek() == "\\":
                     self.advance(2)
                 elif self.text.startswith(quote * 3, self.pos):
@@ -206,8 +222,12 @@ class _Scanner:
             return self.text[start:]
         self.advance()
         start = self.pos
-        while self.pos < len(self.text) and self.peek() not in (quote, "\n"):
-            self.advance(2 if quote == '"' and self.peek() == "\\" else 1)
+        while self.pos < len(self.text):
+            stop = _STRING_STOP[quote, False].search(self.text, self.pos)
+            self.advance((stop.start() if stop else len(self.text)) - self.pos)
+            if self.peek() != "\\":
+                break
+            self.advance(2)  # an escape (only a basic string stops at a backslash)
         content = self.text[start : self.pos]
         if self.peek() == quote:
             self.advance()

@@ -610,6 +610,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "表格超过 {limit} 行，不像一个县的数字表，未读取",
         "the sheet has more than {limit} rows, which no county's figures have; it was not read",
     ),
+    "sheet_too_many_cells": (
+        "表格超过 {limit} 个单元格，不像一个县的数字表，未读取",
+        "the sheet has more than {limit} cells, which no county's figures have; it was not read",
+    ),
+    "sheet_unpacks_too_big": (
+        "表格文件解压后超过 {limit} MB，不像一个县的数字表，未读取",
+        "the spreadsheet unpacks to more than {limit} MB, which no county's figures need;"
+        " it was not read",
+    ),
     "sheet_too_wide": (
         "表格超过 {limit} 列，不像一个县的数字表，未读取",
         "the sheet has more than {limit} columns, which no county's figures have; it was not read",

@@ -15,6 +15,7 @@ import contextlib
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -236,6 +237,11 @@ def _workbook(header: list[str], rows: list[list[Any]], cols: list[Column]) -> b
 # claims more (an xlsx can say it spans a million rows in a few bytes) is refused, not read.
 MAX_ROWS = 20_000
 MAX_COLUMNS = 1_000
+# Rows and columns each within their limits can still be twenty million cells (a minute and more
+# to read), and a cell can hold gigabytes of text unpacked from a file of a few hundred kilobytes:
+# a county's sheet is some hundreds of rows of some hundreds of figures.
+MAX_CELLS = 500_000
+MAX_UNPACKED = 100 * 1024 * 1024
 
 
 def read_rows(
@@ -275,7 +281,15 @@ def _workbook_rows(
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(handle) as archive:
+            unpacked = sum(e.file_size for e in archive.infolist())
+        handle.seek(0)
+        if unpacked > MAX_UNPACKED:
+            limit = MAX_UNPACKED // (1024 * 1024)
+            raise DataError(Problem("sheet_unpacks_too_big", {"limit": limit}, file=str(source)))
         book = load_workbook(handle, read_only=True, data_only=not formulas)
+    except DataError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise DataError(
             Problem("sheet_unreadable", {"detail": type(exc).__name__}, file=str(source))
@@ -284,6 +298,7 @@ def _workbook_rows(
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # read the rows there are, not the size the file claims
         values: list[list[Any]] = []
+        cells_read = 0
         for row in sheet.iter_rows(values_only=True):
             if len(values) > MAX_ROWS:
                 raise DataError(Problem("sheet_too_big", {"limit": MAX_ROWS}, file=str(source)))
@@ -292,6 +307,11 @@ def _workbook_rows(
                 cells.pop()
             if len(cells) > MAX_COLUMNS:
                 raise DataError(Problem("sheet_too_wide", {"limit": MAX_COLUMNS}, file=str(source)))
+            cells_read += len(cells)
+            if cells_read > MAX_CELLS:
+                raise DataError(
+                    Problem("sheet_too_many_cells", {"limit": MAX_CELLS}, file=str(source))
+                )
             values.append(cells)
     except DataError:
         raise

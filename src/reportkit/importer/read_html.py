@@ -34,6 +34,8 @@ def read_html(path: Path) -> Document:
     raw = path.read_bytes()
     if not raw.strip():  # lxml refuses an empty document; it is a page with nothing on it
         return Document(str(path), "html")
+    if _binary(raw):
+        raise DataError(Problem("import_unreadable", {"detail": "encoding"}, file=str(path)))
     try:
         tree = lxml.html.document_fromstring(raw)
     except (etree.ParserError, ValueError) as exc:
@@ -49,6 +51,19 @@ def read_html(path: Path) -> Document:
         blocks.insert(0, Para(title, hint="title"))
     found.items = blocks
     return found
+
+
+# Bytes no text holds (besides tab, line feed, form feed, carriage return): a page has none, a
+# file of another kind (an image, an archive, random bytes) about one in ten.
+_CONTROL = bytes(set(range(32)) - {9, 10, 12, 13})
+
+
+def _binary(raw: bytes) -> bool:
+    """True when `raw` is not text, so not a web page (lxml would read it as a page of mojibake)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, as an editor may save a page
+        return False
+    head = raw[:65536]
+    return len(head) - len(head.translate(None, _CONTROL)) > len(head) // 100
 
 
 def _report_root(tree: Any) -> Any:
