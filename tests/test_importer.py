@@ -416,6 +416,8 @@ def test_import_writes_a_data_file_that_check_and_render_accept(tmp_path: Path) 
     done = run("import", str(SEED), "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert "表格的格式为2021 年版格式" in done.stderr
+    english = run("--lang", "en", "import", str(SEED), "-o", str(tmp_path / "en.toml"))
+    assert "its tables are in the 2021 format (国办公开办函〔2021〕30号)" in english.stderr
     assert "已生成数据文件" in done.stdout
     # the county is not in the published text: the data file's check asks for it
     checked = run("check", str(out))

@@ -35,7 +35,7 @@ from reportkit import distribution
 from reportkit.check import check
 from reportkit.errors import DataError, OutputError, Problem, ReportkitError
 from reportkit.load import is_published, load, read_string
-from reportkit.messages import LANGS, click_text, default_language, translate
+from reportkit.messages import LANGS, Msg, click_text, default_language, translate
 from reportkit.model import LEVEL_LABELS, Report
 from reportkit.output import write
 from reportkit.pdf import STANDARDS
@@ -705,7 +705,7 @@ def build(lang: str) -> click.Group:
         printer.note(
             "import_layout",
             file=source.name,
-            layout=importer.LAYOUT_NAMES.get(imported.layout, imported.layout),
+            layout=Msg(importer.LAYOUT_MESSAGES.get(imported.layout, "layout_2021")),
         )
         printer.problems(imported.problems)
         fatal = [p for p in imported.problems if p.code in ("import_no_year", "import_no_agency")]

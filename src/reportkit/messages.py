@@ -1168,6 +1168,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "metavar_report": ("报告文件", "REPORT"),
     "import_layout": ("{file}：表格的格式为{layout}", "{file}: its tables are in {layout}"),
+    "layout_2021": (
+        "2021 年版格式（国办公开办函〔2021〕30号）",
+        "the 2021 format (国办公开办函〔2021〕30号)",
+    ),
+    "layout_2019": (
+        "2019 年版格式（国办公开办函〔2019〕60号）",
+        "the 2019 format (国办公开办函〔2019〕60号)",
+    ),
+    "layout_mixed": (
+        "2021 年版格式，但表三的（六）其他处理仍是 2019 年版的一行",
+        "the 2021 format, but with table 三's （六） 其他处理 still the 2019 format's single row",
+    ),
     "imported": (
         "已生成数据文件 {path}：请与原报告核对，然后运行 reportkit check",
         "wrote {path}: compare it with the report, then run reportkit check",

@@ -28,6 +28,7 @@ from reportkit.importer.read_html import read_html
 from reportkit.importer.read_pdf import read_pdf
 from reportkit.importer.read_text import read_text
 from reportkit.load import PUBLISHED, is_published
+from reportkit.messages import translate
 from reportkit.skeleton import data_text as write_data
 
 READERS: dict[str, Callable[[Path], Document]] = {
@@ -43,13 +44,16 @@ TEXT_SUFFIXES = (".html", ".htm", ".txt")
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 SUFFIXES = PUBLISHED  # the same as READERS' keys (tested)
 
-LAYOUT_NAMES = {
-    "gov-info-disclosure-2021": "2021 年版格式（国办公开办函〔2021〕30号）",
-    FORMAT_2019: "2019 年版格式（国办公开办函〔2019〕60号）",
-    MIXED: "2021 年版格式，但表三的（六）其他处理仍是 2019 年版的一行",
+# the message naming each layout the tables may be read in
+LAYOUT_MESSAGES = {
+    "gov-info-disclosure-2021": "layout_2021",
+    FORMAT_2019: "layout_2019",
+    MIXED: "layout_mixed",
 }
+LAYOUT_NAMES = {layout: translate(code) for layout, code in LAYOUT_MESSAGES.items()}  # zh
 
 __all__ = [
+    "LAYOUT_MESSAGES",
     "LAYOUT_NAMES",
     "MIXED",
     "SUFFIXES",
