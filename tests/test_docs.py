@@ -46,6 +46,7 @@ def test_errors_doc_covers_every_message_a_user_can_meet() -> None:
         "level_why_",
         "lint_part_",
         "lint_place",
+        "layout_",  # names of table layouts, parameters of import_layout
     )
     notes = {
         "problem_report_head",
