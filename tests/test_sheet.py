@@ -439,3 +439,28 @@ def test_a_sheet_of_millions_of_cells_or_a_huge_cell_is_refused_unread(
         sheet.read_rows(big)
     assert [p.code for p in caught.value.problems] == ["sheet_unpacks_too_big"]
     assert "100 MB" in caught.value.problems[0].format("en")
+
+
+def test_a_formatted_empty_cell_at_the_last_row_is_not_a_million_rows(
+    county: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "f.xlsx"
+    sheet.export(county, out)
+
+    def with_row(name: str, row: bytes) -> Path:
+        changed = tmp_path / name
+        with zipfile.ZipFile(out) as source, zipfile.ZipFile(changed, "w") as target:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    data = data.replace(b"</sheetData>", row + b"</sheetData>")
+                target.writestr(item, data)
+        return changed
+
+    # a cell once typed in and cleared, far down: Excel keeps it, styled and empty
+    far = with_row("far.xlsx", b'<row r="1048576"><c r="A1048576" s="1"/></row>')
+    assert sheet.import_sheet(far, county) == {}
+    beyond = with_row("beyond.xlsx", b'<row r="1048577"><c r="A1048577" s="1"/></row>')
+    with pytest.raises(DataError) as caught:
+        sheet.import_sheet(beyond, county)
+    assert [p.code for p in caught.value.problems] == ["sheet_too_big"]

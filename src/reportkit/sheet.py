@@ -236,6 +236,7 @@ def _workbook(header: list[str], rows: list[list[Any]], cols: list[Column]) -> b
 # A county's sheet has a row per agency and a column per figure: far below these. A sheet that
 # claims more (an xlsx can say it spans a million rows in a few bytes) is refused, not read.
 MAX_ROWS = 20_000
+SPREADSHEET_ROWS = 1_048_576  # the last row number Excel and WPS have
 MAX_COLUMNS = 1_000
 # Rows and columns each within their limits can still be twenty million cells (a minute and more
 # to read), and a cell can hold gigabytes of text unpacked from a file of a few hundred kilobytes:
@@ -297,10 +298,13 @@ def _workbook_rows(
     try:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # read the rows there are, not the size the file claims
-        values: list[list[Any]] = []
+        first: list[Any] = []
+        values: list[tuple[int, list[Any]]] = []  # the rows that hold something, numbered
         cells_read = 0
-        for row in sheet.iter_rows(values_only=True):
-            if len(values) > MAX_ROWS:
+        # openpyxl yields an empty row for each row number a sheet skips: a stray cell far
+        # down counts as one row, and no row beyond a spreadsheet's last is read
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if len(values) >= MAX_ROWS or number > SPREADSHEET_ROWS:
                 raise DataError(Problem("sheet_too_big", {"limit": MAX_ROWS}, file=str(source)))
             cells = list(row)
             while cells and cells[-1] in (None, ""):
@@ -312,7 +316,10 @@ def _workbook_rows(
                 raise DataError(
                     Problem("sheet_too_many_cells", {"limit": MAX_CELLS}, file=str(source))
                 )
-            values.append(cells)
+            if number == 1:
+                first = cells
+            elif any(v not in (None, "") for v in cells):
+                values.append((number, cells))
     except DataError:
         raise
     except Exception as exc:
@@ -321,11 +328,7 @@ def _workbook_rows(
         ) from exc
     finally:
         book.close()
-    header = [str(h) if h is not None else "" for h in (values[0] if values else [])]
-    rows = [
-        (i, r) for i, r in enumerate(values[1:], start=2) if any(v not in (None, "") for v in r)
-    ]
-    return header, rows
+    return [str(h) if h is not None else "" for h in first], values
 
 
 def _csv_rows(source: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
