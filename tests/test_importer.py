@@ -388,6 +388,18 @@ def test_a_file_without_text_is_one_problem_saying_so(tmp_path: Path) -> None:
         assert checked.returncode == 1 and "文件中没有可读的文字" in checked.stdout, name
 
 
+def test_a_file_of_no_bytes_is_empty_whatever_its_extension(tmp_path: Path) -> None:
+    # Windows' New > Microsoft Word Document makes a .docx of 0 bytes: empty, not damaged
+    for name in ("new.docx", "new.pdf", "new.htm"):
+        (tmp_path / name).write_bytes(b"")
+        done = run("import", str(tmp_path / name))
+        assert done.returncode == 1
+        assert done.stderr.strip().splitlines() == [
+            f"{tmp_path / name}: 文件中没有可读的文字（空文件，或没有文字层的扫描件）；"
+            "请换用报告的 Word 文件、网页或可复制文字的 PDF"
+        ], name
+
+
 # --------------------------------------------------------------------------------------------
 # The command
 
