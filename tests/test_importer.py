@@ -279,6 +279,33 @@ def _seed_with(old: str, new: str, tmp_path: Path, count: int = 1) -> Path:
     return path
 
 
+def test_a_table_s_last_rows_on_the_next_page_are_read_as_part_of_it(tmp_path: Path) -> None:
+    # LibreOffice's PDF of a short report puts table 二's 行政事业性收费 row (with its two header
+    # rows) at the top of page 2: a fragment printing one of the table's labels only
+    from reportkit.importer.assemble import assemble
+    from reportkit.importer.document import Grid
+    from reportkit.importer.read_docx import read_docx
+
+    expected = load(FIXTURES / "huaian-2024.toml")
+    document = read_docx(reportkit.render(expected, tmp_path / "huaian.docx").output)
+    at, whole = next(
+        (i, item)
+        for i, item in enumerate(document.items)
+        if isinstance(item, Grid) and any("行政事业性收费" in (c or "") for c in item.cells[-1])
+    )
+    cut = len(whole.cells) - 3
+    top = Grid(whole.cells[:cut], whole.origin[:cut], 1, pages=[1] * cut)
+    rest = Grid(whole.cells[cut:], whole.origin[cut:], 2, pages=[2] * 3)
+    own = Grid.of_rows([["序号", "事项"], ["1", "政务公开培训"]], page=3)  # the report's own
+    document.items[at : at + 1] = [top, rest, own]
+    found = assemble(document)
+    assert found.data["proactive"]["fees"] == expected.proactive.fees
+    assert found.data["proactive"]["licensing"] == expected.proactive.licensing
+    assert [p.code for p in found.problems if p.code.startswith("import_")] == [
+        "import_other_table"
+    ]
+
+
 def test_a_row_with_a_number_missing_is_a_located_problem_not_a_guess(tmp_path: Path) -> None:
     # the cells of 三（四）2 lose one figure (a copy that dropped a cell)
     text = SEED.read_text(encoding="utf-8")
