@@ -152,7 +152,7 @@ def test_the_data_file_is_written_like_the_skeleton_and_says_where_it_came_from(
         "[appeals]",
     ):
         assert f"\n{line}\n" in text
-    assert '# "part3.received" = false' in text  # the sentences not set, as `new` lists them
+    assert '# "part3.received" = true' in text  # the sentences not set, as `new` lists them
     assert (
         "info_processing_fee = 0   # 本年收取的信息处理费（元）   # 原报告没有写本年收取的信息处理费"
         in text
