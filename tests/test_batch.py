@@ -334,6 +334,23 @@ def test_the_output_folder_is_made_and_warnings_are_listed(county: Path, tmp_pat
     assert refused.returncode == 1 and "应为文件夹，但这是一个文件" in refused.stderr
 
 
+def test_an_agency_whose_file_does_not_fit_is_named_by_its_agency(
+    county: Path, tmp_path: Path
+) -> None:
+    # a typo in a key name: the table is not read, but whose report it is still is
+    gonghe = county / "gonghe.toml"
+    gonghe.write_text(
+        gonghe.read_text(encoding="utf-8").replace("coercion  =", "coersion  ="), encoding="utf-8"
+    )
+    result = run_cli("batch", str(county), "-o", str(tmp_path / "out"))
+    assert result.returncode == 1
+    rows = list(csv.reader((tmp_path / "out" / "summary.csv").read_text("utf-8-sig").splitlines()))
+    assert ["共和镇人民政府", "未通过", "2", "1", "", "gonghe.toml"] in rows
+    listed = (tmp_path / "out" / "问题清单-共和镇人民政府.txt").read_text(encoding="utf-8-sig")
+    assert listed.startswith("共和镇人民政府（数据文件 gonghe.toml）的报告未能生成")
+    assert "未知的键「coersion」" in listed
+
+
 def test_a_failed_agency_has_no_output(county: Path, tmp_path: Path) -> None:
     result = batch.run(county, tmp_path / "out")
     xujie = next(a for a in result.agencies if a.data.name == "xujie.toml")

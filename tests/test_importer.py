@@ -152,7 +152,7 @@ def test_the_data_file_is_written_like_the_skeleton_and_says_where_it_came_from(
         "[appeals]",
     ):
         assert f"\n{line}\n" in text
-    assert '# "part3.received" = false' in text  # the sentences not set, as `new` lists them
+    assert '# "part3.received" = true' in text  # the sentences not set, as `new` lists them
     assert (
         "info_processing_fee = 0   # 本年收取的信息处理费（元）   # 原报告没有写本年收取的信息处理费"
         in text
@@ -277,6 +277,33 @@ def _seed_with(old: str, new: str, tmp_path: Path, count: int = 1) -> Path:
     path = tmp_path / "seed.txt"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
     return path
+
+
+def test_a_table_s_last_rows_on_the_next_page_are_read_as_part_of_it(tmp_path: Path) -> None:
+    # LibreOffice's PDF of a short report puts table 二's 行政事业性收费 row (with its two header
+    # rows) at the top of page 2: a fragment printing one of the table's labels only
+    from reportkit.importer.assemble import assemble
+    from reportkit.importer.document import Grid
+    from reportkit.importer.read_docx import read_docx
+
+    expected = load(FIXTURES / "huaian-2024.toml")
+    document = read_docx(reportkit.render(expected, tmp_path / "huaian.docx").output)
+    at, whole = next(
+        (i, item)
+        for i, item in enumerate(document.items)
+        if isinstance(item, Grid) and any("行政事业性收费" in (c or "") for c in item.cells[-1])
+    )
+    cut = len(whole.cells) - 3
+    top = Grid(whole.cells[:cut], whole.origin[:cut], 1, pages=[1] * cut)
+    rest = Grid(whole.cells[cut:], whole.origin[cut:], 2, pages=[2] * 3)
+    own = Grid.of_rows([["序号", "事项"], ["1", "政务公开培训"]], page=3)  # the report's own
+    document.items[at : at + 1] = [top, rest, own]
+    found = assemble(document)
+    assert found.data["proactive"]["fees"] == expected.proactive.fees
+    assert found.data["proactive"]["licensing"] == expected.proactive.licensing
+    assert [p.code for p in found.problems if p.code.startswith("import_")] == [
+        "import_other_table"
+    ]
 
 
 def test_a_row_with_a_number_missing_is_a_located_problem_not_a_guess(tmp_path: Path) -> None:
@@ -405,6 +432,18 @@ def test_a_binary_file_named_html_is_unreadable_not_a_page_missing_every_part(
     page = tmp_path / "utf16.html"  # a page saved by an editor as UTF-16 is still a page
     page.write_bytes("<html><body><p>本机关2022年主动公开</p></body></html>".encode("utf-16"))
     assert "无法读取这个文件" not in run("import", str(page)).stderr
+
+
+def test_a_file_of_no_bytes_is_empty_whatever_its_extension(tmp_path: Path) -> None:
+    # Windows' New > Microsoft Word Document makes a .docx of 0 bytes: empty, not damaged
+    for name in ("new.docx", "new.pdf", "new.htm"):
+        (tmp_path / name).write_bytes(b"")
+        done = run("import", str(tmp_path / name))
+        assert done.returncode == 1
+        assert done.stderr.strip().splitlines() == [
+            f"{tmp_path / name}: 文件中没有可读的文字（空文件，或没有文字层的扫描件）；"
+            "请换用报告的 Word 文件、网页或可复制文字的 PDF"
+        ], name
 
 
 # --------------------------------------------------------------------------------------------

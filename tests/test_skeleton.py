@@ -64,6 +64,8 @@ def test_fresh_skeleton_leaves_totals_out_and_says_what_to_fill(tmp_path: Path) 
     for heading in PART_HEADINGS:  # each heading once, not doubled
         assert f"# {heading}：" in text and f"{heading}：{heading[2:]}" not in text
     assert '# "preamble.period" = false' in text
+    # a summary sentence is off unless switched on (docs/data-format.md): offered as true
+    assert '# "part3.received" = true' in text and '"part3.received" = false' not in text
     # unfilled, it does not pass: each field still to fill is named where it is
     check = run("check", str(data), cwd=tmp_path)
     assert check.returncode == 1

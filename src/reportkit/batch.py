@@ -761,6 +761,8 @@ def _read(agency: Agency, options: Options, own_rulebooks: bool = False) -> None
             found = check(agency.data)  # everything, from what could be read
             # and why it could not be read for rendering (a file in the 2019 format, say)
             agency.problems = [p for p in reading.problems if p not in found] + found
+            # the summary row and problem list name whose report failed, when the file says
+            agency.named = _agency_name(reading.report)
             return
         report = reading.report
         if report.rulebook and not own_rulebooks:
@@ -779,6 +781,12 @@ def _read(agency: Agency, options: Options, own_rulebooks: bool = False) -> None
     except Exception as exc:  # one agency must never stop the county
         agency.report = None
         agency.problems = [_crashed(agency.data, exc)]
+
+
+def _agency_name(report: Any) -> str:
+    """Return the agency's name from a report read in part ("" when its [agency] was not)."""
+    name = getattr(getattr(report, "agency", None), "name", "")
+    return name if isinstance(name, str) else ""
 
 
 def _read_of_kind(agency: Agency, of: OfKind, options: Options) -> None:

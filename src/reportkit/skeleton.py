@@ -292,11 +292,14 @@ def _agency(w: Any, agency: dict[str, Any], why: Msg | None, notes: dict[str, st
 
 
 def _sentences(w: Any, given: dict[str, Any]) -> None:
-    w('# 自动生成的句子：写 "编号" = "文字" 可改写，写 "编号" = false 可关闭。')
+    w('# 自动生成的句子：写 "编号" = "文字" 可改写，写 "编号" = false 可关闭；')
+    w('# 列为 = true 的是默认不写的概述句，写 "编号" = true 可加上。')
     w("[sentences]")
-    for rule_id in rulebook().ids():
+    for rule in rulebook().rules:
+        rule_id = rule.id
         if rule_id not in given:
-            w(f'# "{rule_id}" = false')
+            # an optional sentence is off until switched on: offering to switch it off misleads
+            w(f'# "{rule_id}" = {"true" if rule.optional else "false"}')
             continue
         value = given[rule_id]
         written = ("true" if value else "false") if isinstance(value, bool) else _toml(value)

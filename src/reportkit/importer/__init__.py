@@ -82,6 +82,8 @@ def import_report(path: Path | str) -> Imported:
     if file.suffix.lower() in TEXT_SUFFIXES and size > MAX_TEXT_BYTES:
         limit = {"size": size, "limit": MAX_TEXT_BYTES}
         raise DataError(Problem("import_text_too_large", limit, file=str(path)))
+    if size == 0:  # Windows' New > Word document, or a download that failed: not "damaged"
+        raise DataError(Problem("import_empty", file=str(path)))
     document = reader(file)
     if not _has_text(document):  # empty, blank, or a scan without a text layer
         raise DataError(Problem("import_empty", file=str(path)))

@@ -111,8 +111,11 @@ _HEADINGS = {
 }
 
 
-def _classify(grid: Grid) -> str | None:
-    """Return which table a grid (or a fragment of one) holds, by the labels it prints."""
+def _classify(grid: Grid, before: str | None = None) -> str | None:
+    """Return which table a grid (or a fragment of one) holds, by the labels it prints. A
+    fragment printing one label only (the last row of table 二 over a page break) is the
+    table `before` it, the table it directly follows on an earlier page, when it is one of its
+    labels."""
     texts = {key(t) for row in grid.cells for t in row if t}
     score: dict[str, int] = {}
     for spec in (
@@ -129,27 +132,35 @@ def _classify(grid: Grid) -> str | None:
         if word in texts
     )
     table, hits = max(score.items(), key=lambda item: item[1])
+    if hits < 2 and before is not None and score.get(before, 0) >= 1:
+        return before
     return table if hits >= 2 else None
 
 
 def _tables(outline: nar.Outline, found: Imported) -> None:
     grids: dict[str, list[Grid]] = {"proactive": [], "applications": [], "appeals": []}
     for number, part in outline.parts.items():
+        last: tuple[str | None, int | None] = (None, None)  # the grid just before, its page
         for item in part:
-            if isinstance(item, Grid):
-                table = _classify(item)
-                if table is not None:
-                    grids[table].append(item)
-                else:  # a table of the report's own (a list of items published, say)
-                    _problem(
-                        found,
-                        "import_other_table",
-                        {},
-                        path=f"part{number}",
-                        label=PART_HEADINGS[number - 1],
-                        page=item.page,
-                        severity="warning",
-                    )
+            if not isinstance(item, Grid):
+                last = (None, None)
+                continue
+            before, page = last
+            later = page is not None and item.page is not None and item.page > page
+            table = _classify(item, before if later else None)
+            last = (table, max((p for p in item.pages if p), default=item.page))
+            if table is not None:
+                grids[table].append(item)
+            else:  # a table of the report's own (a list of items published, say)
+                _problem(
+                    found,
+                    "import_other_table",
+                    {},
+                    path=f"part{number}",
+                    label=PART_HEADINGS[number - 1],
+                    page=item.page,
+                    severity="warning",
+                )
     readings: dict[str, tab.TableReading] = {}
     for table, candidates in (
         ("proactive", (tab.PROACTIVE_2021, tab.PROACTIVE_2019)),
