@@ -103,6 +103,7 @@ def test_bad_cells_are_refused_one_message_each(county: Path, tmp_path: Path) ->
         out,
         {
             ("anle.toml", LICENSING): "三十",
+            ("jiangpo.toml", LICENSING): "１２",
             ("fengtun.toml", RECEIVED): None,
             ("gonghe.toml", FEE): -5,
             ("panmao.toml", RECEIVED): 2.5,
@@ -115,11 +116,12 @@ def test_bad_cells_are_refused_one_message_each(county: Path, tmp_path: Path) ->
         f"{out}: 第 2 行「{LICENSING}」：应为数字（只写数字和一个小数点，不加逗号、空格或单位），实为「三十」",
         f"{out}: 第 3 行「{RECEIVED}」：单元格为空，应填数字（没有则填 0）",
         f"{out}: 第 4 行「{FEE}」：不能为负数，实为 -5",
+        f"{out}: 第 5 行「{LICENSING}」：「１２」是全角数字，请改为半角数字（切换输入法的全角/半角后重新输入）",
         f"{out}: 第 6 行「{RECEIVED}」：件数应为整数，实为 2.5",
     ]
     assert {p.name: p.read_bytes() for p in county.glob("*.toml")} == before
     result = run("sheet", "import", str(out), str(county))
-    assert result.returncode == 1 and result.stderr.count("\n") == 4
+    assert result.returncode == 1 and result.stderr.count("\n") == 5
 
 
 def test_csv_round_trip(county: Path, tmp_path: Path) -> None:
@@ -266,7 +268,7 @@ def test_a_name_that_looks_like_a_formula_stays_text(county: Path, tmp_path: Pat
     [
         ("1,5", "应为数字（只写数字和一个小数点"),
         ("1_000", "应为数字（只写数字和一个小数点"),
-        ("１２", "应为数字（只写数字和一个小数点"),
+        ("１２", "「１２」是全角数字，请改为半角数字"),
         ("3件", "应为数字（只写数字和一个小数点"),
         ("9" * 5000, "应为数字（只写数字和一个小数点"),
         ("5000000000000", "数值过大"),

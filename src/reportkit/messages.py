@@ -598,6 +598,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "row {row}, '{header}': expected a number (digits and at most one decimal point, no commas, "
         "spaces or units), found '{found}'",
     ),
+    "sheet_full_width": (
+        "第 {row} 行「{header}」：「{found}」是全角数字，请改为半角数字（切换输入法的全角/半角后重新输入）",
+        "row {row}, '{header}': '{found}' is written in full-width digits; retype it in "
+        "half-width (ASCII) digits",
+    ),
     "sheet_negative": (
         "第 {row} 行「{header}」：不能为负数，实为 {found}",
         "row {row}, '{header}': must not be negative, found {found}",

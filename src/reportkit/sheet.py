@@ -15,6 +15,7 @@ import contextlib
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -488,8 +489,13 @@ def _read(raw: Any, amount: bool, signed: bool = False) -> tuple[int | Decimal, 
         if negative and not signed:
             return 0, "sheet_negative"
         digits = text[1:] if negative else text
-        if not _PLAIN_NUMBER.fullmatch(digits) or len(text) > 30:
+        if len(text) > 30:
             return 0, "sheet_text"
+        if not _PLAIN_NUMBER.fullmatch(digits):
+            # ３ or １２.５, typed with an input method in full-width mode: said as such
+            narrow = unicodedata.normalize("NFKC", text)
+            wide = narrow != text and _PLAIN_NUMBER.fullmatch(narrow)
+            return 0, "sheet_full_width" if wide else "sheet_text"
         value = Decimal(text)
     if value < 0 and not signed:
         return 0, "sheet_negative"
