@@ -405,14 +405,19 @@ def test_a_file_without_text_is_one_problem_saying_so(tmp_path: Path) -> None:
     docx.Document().save(str(tmp_path / "blank.docx"))
     convert([tmp_path / "blank.docx"], tmp_path)  # a PDF with a page and no text, as a scan
     for name in ("empty.txt", "blank.html", "menu.html", "blank.docx", "blank.pdf"):
-        done = run("import", str(tmp_path / name))
-        assert done.returncode == 1
-        assert done.stderr.strip().splitlines() == [
-            f"{tmp_path / name}: 文件中没有可读的文字（空文件，或没有文字层的扫描件）；"
-            "请换用报告的 Word 文件、网页或可复制文字的 PDF"
-        ], name
+        assert_empty(tmp_path / name)
         checked = run("check", str(tmp_path / name))
         assert checked.returncode == 1 and "文件中没有可读的文字" in checked.stdout, name
+
+
+def assert_empty(path: Path) -> None:
+    """`reportkit import` says, in one problem, that the file holds no text."""
+    done = run("import", str(path))
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"{path}: 文件中没有可读的文字（空文件，或没有文字层的扫描件）；"
+        "请换用报告的 Word 文件、网页或可复制文字的 PDF"
+    ], path.name
 
 
 def test_a_binary_file_named_html_is_unreadable_not_a_page_missing_every_part(
@@ -438,12 +443,7 @@ def test_a_file_of_no_bytes_is_empty_whatever_its_extension(tmp_path: Path) -> N
     # Windows' New > Microsoft Word Document makes a .docx of 0 bytes: empty, not damaged
     for name in ("new.docx", "new.pdf", "new.htm"):
         (tmp_path / name).write_bytes(b"")
-        done = run("import", str(tmp_path / name))
-        assert done.returncode == 1
-        assert done.stderr.strip().splitlines() == [
-            f"{tmp_path / name}: 文件中没有可读的文字（空文件，或没有文字层的扫描件）；"
-            "请换用报告的 Word 文件、网页或可复制文字的 PDF"
-        ], name
+        assert_empty(tmp_path / name)
 
 
 # --------------------------------------------------------------------------------------------

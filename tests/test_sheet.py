@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import zipfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -42,6 +43,18 @@ def edit(path: Path, changes: dict[tuple[str, str], object]) -> None:
     for (name, title), value in changes.items():
         rows.cell(row=files[name], column=header.index(title) + 1).value = value
     book.save(path)
+
+
+def rewrite_sheet(xlsx: Path, target: Path, change: Callable[[bytes], bytes]) -> Path:
+    """Write `target`: the workbook `xlsx` with its first sheet's XML changed by `change`, as
+    a program other than a spreadsheet could write it."""
+    with zipfile.ZipFile(xlsx) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = change(data)
+            out.writestr(item, data)
+    return target
 
 
 def test_export_has_a_row_per_agency_and_official_headers(county: Path, tmp_path: Path) -> None:
@@ -321,32 +334,18 @@ def test_an_xlsx_that_claims_a_million_rows_is_read_as_what_it_holds(
 ) -> None:
     out = tmp_path / "f.xlsx"
     sheet.export(county, out)
-    bomb = tmp_path / "bomb.xlsx"
-    with zipfile.ZipFile(out) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(
-                    rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', data
-                )
-            target.writestr(item, data)
+    bomb = rewrite_sheet(
+        out,
+        tmp_path / "bomb.xlsx",
+        lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', xml),
+    )
     assert sheet.import_sheet(bomb, county) == {}  # its eight real rows, quickly
     many = tmp_path / "many.xlsx"
     rows = b"".join(
         b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>' % (i, i)
         for i in range(1, 30_002)
     )
-    with zipfile.ZipFile(out) as source, zipfile.ZipFile(many, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(
-                    rb"<sheetData>.*</sheetData>",
-                    b"<sheetData>" + rows + b"</sheetData>",
-                    data,
-                    flags=re.S,
-                )
-            target.writestr(item, data)
+    _with_sheet(out, many, b"<sheetData>" + rows + b"</sheetData>")
     with pytest.raises(DataError) as caught:
         sheet.import_sheet(many, county)
     assert caught.value.problems[0].code == "sheet_too_big"
@@ -394,29 +393,25 @@ def test_a_formula_is_read_by_the_value_saved_with_it_or_named_when_it_has_none(
     ]
     # as Excel saves it: the formula and its value; the value is the figure
     edit(out, {("fengtun.toml", RECEIVED): 7})
-    computed = tmp_path / "computed.xlsx"
-    with zipfile.ZipFile(out) as source, zipfile.ZipFile(computed, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data, count = re.subn(
-                    rb"<f>1\+2</f>(<v\s*/>|<v></v>)?", b"<f>1+2</f><v>3</v>", data
-                )
-                assert count == 1, data
-            target.writestr(item, data)
+
+    def computed_value(xml: bytes) -> bytes:
+        xml, count = re.subn(rb"<f>1\+2</f>(<v\s*/>|<v></v>)?", b"<f>1+2</f><v>3</v>", xml)
+        assert count == 1, xml
+        return xml
+
+    computed = rewrite_sheet(out, tmp_path / "computed.xlsx", computed_value)
     changed = ["applications.received.natural"]
     assert sheet.import_sheet(computed, county) == {"anle.toml": changed, "fengtun.toml": changed}
     assert reportkit.load(county / "anle.toml").applications.received.natural == 3
 
 
 def _with_sheet(source: Path, target: Path, sheet_data: bytes) -> Path:
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
-        for item in old.infolist():
-            data = old.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rb"<sheetData>.*</sheetData>", sheet_data, data, flags=re.S)
-            new.writestr(item, data)
-    return target
+    """The workbook `source` with its first sheet's rows replaced by `sheet_data`."""
+    return rewrite_sheet(
+        source,
+        target,
+        lambda xml: re.sub(rb"<sheetData>.*</sheetData>", lambda _: sheet_data, xml, flags=re.S),
+    )
 
 
 def test_a_sheet_of_millions_of_cells_or_a_huge_cell_is_refused_unread(
@@ -450,14 +445,9 @@ def test_a_formatted_empty_cell_at_the_last_row_is_not_a_million_rows(
     sheet.export(county, out)
 
     def with_row(name: str, row: bytes) -> Path:
-        changed = tmp_path / name
-        with zipfile.ZipFile(out) as source, zipfile.ZipFile(changed, "w") as target:
-            for item in source.infolist():
-                data = source.read(item.filename)
-                if item.filename == "xl/worksheets/sheet1.xml":
-                    data = data.replace(b"</sheetData>", row + b"</sheetData>")
-                target.writestr(item, data)
-        return changed
+        return rewrite_sheet(
+            out, tmp_path / name, lambda xml: xml.replace(b"</sheetData>", row + b"</sheetData>")
+        )
 
     # a cell once typed in and cleared, far down: Excel keeps it, styled and empty
     far = with_row("far.xlsx", b'<row r="1048576"><c r="A1048576" s="1"/></row>')
