@@ -3,9 +3,9 @@
 A county folder holds `county.toml` (values every agency shares) and one data file per agency,
 which inherits the shared values and overrides any of them. `run` checks every agency (in
 worker processes for a large county), renders every passing one (in the workers, each compiling
-the template once, from the report the check read), never stops at a failing one, and writes into the output folder: the reports, `summary.csv`, one problem report
-per failing agency, and a manifest of input hashes so that an unchanged agency is not rendered
-again. Output names come from the agency's name, made safe for every file system; two agencies
+the template once, from the report the check read), never stops at a failing one, and writes
+into the output folder: the reports, `summary.csv`, one problem report per failing agency, and
+a manifest of input hashes so that an unchanged agency is not rendered again. Output names come from the agency's name, made safe for every file system; two agencies
 that would write the same file stop the batch before anything is written.
 """
 
@@ -434,6 +434,11 @@ def _crashed(data: Path, exc: BaseException) -> Problem:
     return Problem("agency_crashed", {"detail": f"{type(exc).__name__}: {exc}"}, file=str(data))
 
 
+def _died(data: Path, exc: BaseException) -> Problem:
+    """The problem of an agency whose work killed its worker process, even alone."""
+    return Problem("worker_died", {"detail": str(exc)}, file=str(data))
+
+
 def run(
     county: Path, out_dir: Path, options: Options | None = None, progress: Progress | None = None
 ) -> Result:
@@ -713,7 +718,8 @@ def _read_all(
     agencies: list[Agency], county: Path, options: Options, workers: Workers
 ) -> list[Agency]:
     """Return the agencies read and checked (see `_read`), in the workers for a large county.
-    An agency whose worker died, or whose report could not be sent back, is read here."""
+    An agency whose report could not be sent back is read here; one whose reading killed its
+    worker, even alone, fails with that."""
     own_rulebooks = agency_rulebooks_allowed(county)
     if len(agencies) < READ_IN_WORKERS:
         for agency in agencies:
@@ -739,13 +745,11 @@ def _read_job(job: _ReadJob) -> _ReadJob:
 
 def _read_here(job: _ReadJob, exc: BaseException) -> _ReadJob:
     """Read an agency in the main process (its report could not be sent back from a worker)."""
-    _read(job.agency, job.options, job.own_rulebooks)
-    return job
+    return _read_job(job)
 
 
 def _read_died(job: _ReadJob, exc: BaseException) -> _ReadJob:
-    """The agency whose reading killed its worker, even alone, fails with that."""
-    job.agency.problems = [Problem("worker_died", {"detail": str(exc)}, file=str(job.agency.data))]
+    job.agency.problems = [_died(job.agency.data, exc)]
     return job
 
 
@@ -994,7 +998,7 @@ def _alone(work: Callable[[Any], Any], item: Any, died: Callable[[Any, BaseExcep
 
 
 def _worker_died(job: Job, exc: BaseException) -> list[Problem]:
-    return [Problem("worker_died", {"detail": str(exc)}, file=str(job.data))]
+    return [_died(job.data, exc)]
 
 
 def _job_failed(job: Job, exc: BaseException) -> list[Problem]:

@@ -34,6 +34,7 @@ import jinja2
 from jinja2 import nodes
 from lxml import etree
 
+from reportkit.archive import measure
 from reportkit.errors import Problem, TemplateError
 from reportkit.jinjaenv import environment
 from reportkit.messages import Msg
@@ -481,11 +482,6 @@ class Vocabulary:
 
 ANY_NAMES = Vocabulary(_AnyNames(), {})  # the generic kind's: only syntax and structure checked
 
-# Limits on a template's zip, so that a hostile or broken file cannot exhaust memory or disk.
-MAX_ENTRIES = 2000
-MAX_UNPACKED = 200 * 1024 * 1024
-MAX_RATIO = 200
-
 
 def check_archive(path: Path) -> None:
     """Refuse a template that is not a zip, has no document part, or would unpack too big."""
@@ -494,19 +490,17 @@ def check_archive(path: Path) -> None:
         return TemplateError(Problem(code, {"detail": detail}, file=str(path)))
 
     try:
-        with zipfile.ZipFile(path) as archive:
-            entries = archive.infolist()
+        archive = measure(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise refuse("template_not_docx", "not a zip archive") from exc
-    names = {e.filename for e in entries}
+    names = archive.names
     if "[Content_Types].xml" not in names or not any(
         n.startswith("word/") and n.endswith(".xml") for n in names
     ):
         raise refuse("template_no_document", "no word/document part")
-    total = sum(e.file_size for e in entries)
-    ratios = [e.file_size / max(e.compress_size, 1) for e in entries]
-    if len(entries) > MAX_ENTRIES or total > MAX_UNPACKED or max(ratios, default=0) > MAX_RATIO:
-        raise refuse("template_too_large", f"{len(entries)} entries, {total} bytes unpacked")
+    if archive.too_large():
+        detail = f"{archive.entries} entries, {archive.unpacked} bytes unpacked"
+        raise refuse("template_too_large", detail)
 
 
 def lint(

@@ -27,8 +27,8 @@ from reportkit.output import make_folder, write
 
 RECORDS = ".reportkit-batch"  # the folder of records, inside the output folder
 LOCK = ".reportkit-batch.lock"
-OLD_MANIFEST = ".reportkit-batch.json"
-RUN = "run.json"  # the last whole run's inputs and findings (an agency's record ends .toml.json)  # reportkit 0.1's single manifest, written at the end
+OLD_MANIFEST = ".reportkit-batch.json"  # reportkit 0.1's single manifest, written at the end
+RUN = "run.json"  # the last whole run's inputs and findings (an agency's record ends .toml.json)
 
 
 def file_digest(path: Path) -> tuple[str, int] | None:

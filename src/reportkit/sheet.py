@@ -16,7 +16,6 @@ import csv
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,6 +24,7 @@ from typing import Any
 
 import tomlkit
 
+from reportkit.archive import measure
 from reportkit.batch import agency_files
 from reportkit.edit import add_row, number, parent, set_cell
 from reportkit.errors import DataError, OutputError, Problem
@@ -254,8 +254,9 @@ def read_rows(
     `formulas`, the formula itself (`=SUM(B2:B9)`).
 
     An xlsx is streamed (openpyxl's read-only mode, its claimed size ignored), a row and column
-    at a time, and refused past `MAX_ROWS` or `MAX_COLUMNS`; a CSV field too long to be a figure
-    is a problem at its line.
+    at a time, and refused past `MAX_ROWS` rows that hold something, `MAX_COLUMNS`, `MAX_CELLS`
+    or `MAX_UNPACKED` (measured before it is unpacked); a CSV field too long to be a figure is
+    a problem at its line.
     """
     if source.suffix.lower() == ".csv":
         return _csv_rows(source)
@@ -283,8 +284,7 @@ def _workbook_rows(
     from openpyxl import load_workbook
 
     try:
-        with zipfile.ZipFile(handle) as archive:
-            unpacked = sum(e.file_size for e in archive.infolist())
+        unpacked = measure(handle).unpacked
         handle.seek(0)
         if unpacked > MAX_UNPACKED:
             limit = MAX_UNPACKED // (1024 * 1024)

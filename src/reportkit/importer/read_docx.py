@@ -15,36 +15,31 @@ import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.text.paragraph import Paragraph
 
+from reportkit.archive import measure
 from reportkit.errors import DataError, Problem
 from reportkit.importer.document import Document, Grid, Para
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-# What a report's zip may unpack to (as for a template, reportkit.lint): a zip bomb of a few
-# hundred kilobytes would otherwise take gigabytes of memory in python-docx's XML tree.
-MAX_ENTRIES = 2000
-MAX_UNPACKED = 200 * 1024 * 1024
-MAX_RATIO = 200
-
-
 def read_docx(path: Path) -> Document:
     """Return the paragraphs and tables of the Word file at `path`; raise `DataError` when it is
-    not a Word file, or unpacks to far more than any report."""
+    not a Word file, or unpacks to far more than any report (`reportkit.archive`)."""
 
     def unreadable(detail: str) -> DataError:
         return DataError(Problem("import_unreadable", {"detail": detail}, file=str(path)))
 
     try:
-        with zipfile.ZipFile(path) as archive:
-            entries = archive.infolist()
+        archive = measure(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise unreadable(type(exc).__name__) from exc
-    total = sum(e.file_size for e in entries)
-    ratio = max((e.file_size / max(e.compress_size, 1) for e in entries), default=0)
-    if len(entries) > MAX_ENTRIES or total > MAX_UNPACKED or ratio > MAX_RATIO:
+    if archive.too_large():
         raise DataError(
-            Problem("import_too_large", {"entries": len(entries), "size": total}, file=str(path))
+            Problem(
+                "import_too_large",
+                {"entries": archive.entries, "size": archive.unpacked},
+                file=str(path),
+            )
         )
     found = Document(str(path), "docx")
     try:
